@@ -1,0 +1,50 @@
+# streaminfer: `make run` serves the shipped models on an embedded Kafka broker; `make test` runs
+# every test. Both install what they need (Debian packages, idempotently: nothing when present).
+
+PYTHON     := /usr/bin/python3
+MVN        := mvn -B -q
+JAR        := target/streaminfer.jar
+DEB_PACKAGES := maven openjdk-17-jdk-headless python3-torch python3-onnx python3-pytest \
+                python3-matplotlib libopenblas0-pthread
+# Set GPU=1 to build against onnxruntime_gpu (CUDA 12.x + cuDNN 9 needed at run time).
+MVN_PROFILE := $(if $(GPU),-Pgpu,)
+# `make models DGEX_SIZE=paper` trains the paper-size D-GEX (3 x 3000 hidden units, not shipped).
+DGEX_SIZE  ?= shipped
+
+.PHONY: all deps build test test-python test-java run bench models clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(JAR): pom.xml $(shell find src schemas -type f 2>/dev/null)
+	$(MVN) $(MVN_PROFILE) package -DskipTests
+
+build: deps $(JAR)
+
+test: deps test-python test-java
+
+test-python:
+	$(PYTHON) -m pytest -q exporters
+
+test-java:
+	$(MVN) $(MVN_PROFILE) verify
+
+run: build
+	java -jar $(JAR) serve --embedded-kafka --demo
+
+bench: build
+	java -jar $(JAR) bench dgex
+
+models: deps
+	$(PYTHON) -m exporters.dgex all --out models/dgex/1 $(if $(filter paper,$(DGEX_SIZE)),--hidden 3000 --layers 3 --work-dir build/dgex-paper --out build/dgex-paper/model,)
+
+clean:
+	rm -rf target build .pytest_cache

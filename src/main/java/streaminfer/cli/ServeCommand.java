@@ -1,0 +1,158 @@
+package streaminfer.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import streaminfer.batch.BatchConfig;
+import streaminfer.broker.BrokerConfig;
+import streaminfer.broker.EmbeddedKafkaBroker;
+import streaminfer.engine.Engine;
+import streaminfer.engine.EngineConfig;
+import streaminfer.ops.ConsoleReporter;
+import streaminfer.runtime.DevicePolicy;
+import streaminfer.runtime.SessionTuning;
+
+/** Runs the engine until SIGTERM/Ctrl-C, then drains and exits. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Serve the model pipelines from Kafka to Kafka.")
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--bootstrap", description = "Kafka bootstrap servers.")
+  String bootstrap;
+
+  @Option(
+      names = "--embedded-kafka",
+      description = "Start a single-node KRaft broker in this process (loopback only).")
+  boolean embeddedKafka;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${java.io.tmpdir}/streaminfer-kafka",
+      description = "Data directory of the embedded broker (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--broker-port", defaultValue = "9092", description = "Embedded broker port.")
+  int brokerPort;
+
+  @Option(names = "--models-dir", defaultValue = "models", description = "Model repository.")
+  Path modelsDir;
+
+  @Option(
+      names = "--pipelines",
+      split = ",",
+      defaultValue = "dgex",
+      description = "Pipelines to serve (default: ${DEFAULT-VALUE}).")
+  List<String> pipelines;
+
+  @Option(
+      names = "--device",
+      defaultValue = "prefer-gpu",
+      description = "gpu, prefer-gpu or cpu (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--intra-op-threads", defaultValue = "0", description = "ORT threads; 0: all.")
+  int intraOpThreads;
+
+  @Option(names = "--max-batch-size", defaultValue = "64")
+  int maxBatchSize;
+
+  @Option(names = "--max-batch-delay-ms", defaultValue = "5")
+  long maxBatchDelayMillis;
+
+  @Option(names = "--batch-concurrency", defaultValue = "1", description = "Batches run at once.")
+  int batchConcurrency;
+
+  @Option(names = "--max-in-flight", defaultValue = "1024", description = "Records per pipeline.")
+  int maxInFlight;
+
+  @Option(names = "--http-port", defaultValue = "8080", description = "Health and metrics port.")
+  int httpPort;
+
+  @Option(names = "--group-prefix", defaultValue = "streaminfer")
+  String groupPrefix;
+
+  @Option(names = "--partitions", defaultValue = "3", description = "For topics it creates.")
+  int partitions;
+
+  @Option(names = "--schemas-dir", description = "Extra writer schemas (*.avsc) to accept.")
+  Path schemasDir;
+
+  @Option(
+      names = "--demo",
+      description = "Feed synthetic records and print live throughput and latency.")
+  boolean demo;
+
+  @Option(names = "--demo-rate", defaultValue = "300", description = "Demo records per second.")
+  int demoRate;
+
+  @Option(names = "--report-every-s", defaultValue = "2", description = "Console report period.")
+  int reportEverySeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    if (embeddedKafka == (bootstrap != null)) {
+      System.err.println("give exactly one of --bootstrap or --embedded-kafka");
+      return 2;
+    }
+    EmbeddedKafkaBroker broker =
+        embeddedKafka
+            ? EmbeddedKafkaBroker.start(
+                new BrokerConfig(dataDir, brokerPort, 0, partitions, java.util.Map.of()))
+            : null;
+    String servers = broker != null ? broker.bootstrapServers() : bootstrap;
+    EngineConfig config =
+        new EngineConfig(
+            servers,
+            modelsDir,
+            pipelines,
+            DevicePolicy.parse(device),
+            new SessionTuning(intraOpThreads, 0),
+            new BatchConfig(maxBatchSize, maxBatchDelayMillis, maxInFlight, batchConcurrency),
+            maxInFlight,
+            groupPrefix,
+            httpPort,
+            partitions,
+            Optional.ofNullable(schemasDir));
+    Engine engine;
+    try {
+      engine = Engine.start(config);
+    } catch (RuntimeException e) {
+      if (broker != null) {
+        broker.close();
+      }
+      throw e;
+    }
+    ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
+    ConsoleReporter reporter = new ConsoleReporter(engine.metrics(), System.out);
+    timers.scheduleAtFixedRate(
+        reporter::report, reportEverySeconds, reportEverySeconds, TimeUnit.SECONDS);
+    DemoFeed feed = demo ? DemoFeed.start(servers, modelsDir, pipelines, demoRate) : null;
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("draining...");
+                  if (feed != null) {
+                    feed.close();
+                  }
+                  timers.shutdownNow();
+                  engine.close();
+                  if (broker != null) {
+                    broker.close();
+                  }
+                  stopped.countDown();
+                },
+                "drain"));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,37 @@
+package streaminfer.codec;
+
+import java.io.IOException;
+import org.apache.avro.Schema;
+import org.apache.avro.io.ResolvingDecoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+
+/**
+ * Reads every {@code array<float>} into a {@link FloatList} without boxing. Avro 1.12's default
+ * "fast reader" builds a boxed {@code GenericData.Array<Float>} and cannot be extended, so the
+ * {@link SpecificData} given here must have the fast reader disabled for this override to run. Safe
+ * to share across threads once constructed: Avro keeps the resolving decoders per thread.
+ */
+final class FloatArrayDatumReader<T> extends SpecificDatumReader<T> {
+  FloatArrayDatumReader(Schema writer, Schema reader, SpecificData data) {
+    super(writer, reader, data);
+  }
+
+  @Override
+  protected Object readArray(Object old, Schema expected, ResolvingDecoder in) throws IOException {
+    if (expected.getElementType().getType() != Schema.Type.FLOAT) {
+      return super.readArray(old, expected, in);
+    }
+    long blockSize = in.readArrayStart();
+    FloatList floats = FloatList.forDecoding(blockSize);
+    while (blockSize > 0) {
+      for (long i = 0; i < blockSize; i++) {
+        // readFloat also promotes an int or long written by a writer schema with another type.
+        floats.append(in.readFloat());
+      }
+      blockSize = in.arrayNext();
+    }
+    floats.trim();
+    return floats;
+  }
+}

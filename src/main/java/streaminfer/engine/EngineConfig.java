@@ -1,0 +1,75 @@
+package streaminfer.engine;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import streaminfer.batch.BatchConfig;
+import streaminfer.runtime.DevicePolicy;
+import streaminfer.runtime.SessionTuning;
+
+/**
+ * Everything {@link Engine} needs to serve.
+ *
+ * @param groupIdPrefix consumer groups are named {@code <prefix>-<pipeline>}
+ * @param httpPort health and metrics port; 0 picks a free one
+ * @param topicPartitions partitions of topics the engine creates when they are missing
+ * @param schemasDir newer writer schemas ({@code *.avsc}) to accept besides the built-in v1 ones
+ */
+public record EngineConfig(
+    String bootstrapServers,
+    Path modelsDir,
+    List<String> pipelines,
+    DevicePolicy devicePolicy,
+    SessionTuning tuning,
+    BatchConfig batch,
+    int maxInFlightRecords,
+    String groupIdPrefix,
+    int httpPort,
+    int topicPartitions,
+    Optional<Path> schemasDir) {
+
+  public EngineConfig {
+    pipelines = List.copyOf(pipelines);
+    if (pipelines.isEmpty()) {
+      throw new IllegalArgumentException("no pipeline to serve");
+    }
+    if (maxInFlightRecords < batch.maxBatchSize()) {
+      throw new IllegalArgumentException(
+          "maxInFlightRecords ("
+              + maxInFlightRecords
+              + ") must cover at least one batch ("
+              + batch.maxBatchSize()
+              + ")");
+    }
+  }
+
+  public static EngineConfig defaults(String bootstrapServers, Path modelsDir) {
+    return new EngineConfig(
+        bootstrapServers,
+        modelsDir,
+        List.of("dgex"),
+        DevicePolicy.PREFER_GPU,
+        SessionTuning.defaults(),
+        BatchConfig.defaults(),
+        1024,
+        "streaminfer",
+        8080,
+        3,
+        Optional.empty());
+  }
+
+  public EngineConfig withHttpPort(int port) {
+    return new EngineConfig(
+        bootstrapServers,
+        modelsDir,
+        pipelines,
+        devicePolicy,
+        tuning,
+        batch,
+        maxInFlightRecords,
+        groupIdPrefix,
+        port,
+        topicPartitions,
+        schemasDir);
+  }
+}

@@ -1,0 +1,73 @@
+package streaminfer.ops;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * HTTP on one port: {@code /health/live} (the process answers), {@code /health/ready} (every
+ * readiness check passes: broker reachable, models loaded, pipelines consuming) and {@code
+ * /metrics} in the Prometheus text format.
+ */
+public final class OpsServer extends VerticleBase {
+  private final int port;
+  private final PrometheusMeterRegistry registry;
+  private final List<HealthCheck> readiness;
+  private HttpServer server;
+
+  public OpsServer(int port, PrometheusMeterRegistry registry, List<HealthCheck> readiness) {
+    this.port = port;
+    this.registry = registry;
+    this.readiness = List.copyOf(readiness);
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    return server.listen(port);
+  }
+
+  /** The bound port (useful when 0 asked for an ephemeral one). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void handle(HttpServerRequest request) {
+    switch (request.path()) {
+      case "/health/live" -> json(request, 200, new JsonObject().put("status", "UP"));
+      case "/health/ready" -> ready(request);
+      case "/metrics" ->
+          request
+              .response()
+              .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+              .end(registry.scrape());
+      default -> request.response().setStatusCode(404).end();
+    }
+  }
+
+  private void ready(HttpServerRequest request) {
+    JsonObject problems = new JsonObject();
+    for (HealthCheck check : readiness) {
+      Optional<String> problem = check.problem().get();
+      problem.ifPresent(text -> problems.put(check.name(), text));
+    }
+    boolean up = problems.isEmpty();
+    json(
+        request,
+        up ? 200 : 503,
+        new JsonObject().put("status", up ? "UP" : "DOWN").put("problems", problems));
+  }
+
+  private static void json(HttpServerRequest request, int status, JsonObject body) {
+    request
+        .response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(body.encode());
+  }
+}

@@ -1,0 +1,137 @@
+package streaminfer.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import streaminfer.batch.BatchListener;
+import streaminfer.stream.StreamMetrics;
+
+/**
+ * The meters of one pipeline and its model: records in/out/dead-lettered, in-flight records,
+ * end-to-end latency (record timestamp to acknowledged output), batch sizes, inference latency and
+ * consumer lag. Names follow Prometheus conventions once exported ({@code
+ * streaminfer_records_in_total}).
+ */
+public final class PipelineMetrics implements StreamMetrics, BatchListener {
+  private final MeterRegistry registry;
+  private final String pipeline;
+  private final Counter recordsIn;
+  private final Counter recordsOut;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong consumerLag = new AtomicLong();
+  private final Timer recordLatency;
+  private final DistributionSummary batchSize;
+  private final Timer inferenceLatency;
+  private final Counter failedBatches;
+
+  public PipelineMetrics(MeterRegistry registry, String pipeline, String model) {
+    this.registry = registry;
+    this.pipeline = pipeline;
+    this.recordsIn = registry.counter("streaminfer.records.in", "pipeline", pipeline);
+    this.recordsOut = registry.counter("streaminfer.records.out", "pipeline", pipeline);
+    registry.gauge("streaminfer.records.inflight", tags(), inFlight);
+    registry.gauge("streaminfer.consumer.lag", tags(), consumerLag);
+    this.recordLatency =
+        Timer.builder("streaminfer.record.latency")
+            .description("from the input record's timestamp to the acknowledged output")
+            .tag("pipeline", pipeline)
+            .publishPercentiles(0.5, 0.99)
+            .publishPercentileHistogram()
+            .distributionStatisticExpiry(Duration.ofSeconds(10))
+            .register(registry);
+    this.batchSize =
+        DistributionSummary.builder("streaminfer.batch.size")
+            .tag("model", model)
+            .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+            .register(registry);
+    this.inferenceLatency =
+        Timer.builder("streaminfer.inference.latency")
+            .description("one ONNX Runtime run of a whole batch")
+            .tag("model", model)
+            .publishPercentileHistogram()
+            .register(registry);
+    this.failedBatches = registry.counter("streaminfer.batches.failed", "model", model);
+  }
+
+  private Iterable<io.micrometer.core.instrument.Tag> tags() {
+    return java.util.List.of(io.micrometer.core.instrument.Tag.of("pipeline", pipeline));
+  }
+
+  @Override
+  public void received(int partition, long offset) {
+    recordsIn.increment();
+  }
+
+  @Override
+  public void produced(long recordTimestampMillis) {
+    recordsOut.increment();
+    long latency = System.currentTimeMillis() - recordTimestampMillis;
+    if (latency >= 0) {
+      recordLatency.record(latency, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void deadLettered(String reason) {
+    registry
+        .counter("streaminfer.records.deadlettered", "pipeline", pipeline, "reason", reason)
+        .increment();
+  }
+
+  @Override
+  public void inFlight(int records) {
+    inFlight.set(records);
+  }
+
+  @Override
+  public void batchCompleted(int size, long nanos, boolean failed) {
+    batchSize.record(size);
+    inferenceLatency.record(nanos, TimeUnit.NANOSECONDS);
+    if (failed) {
+      failedBatches.increment();
+    }
+  }
+
+  public void consumerLag(long records) {
+    consumerLag.set(records);
+  }
+
+  public String pipeline() {
+    return pipeline;
+  }
+
+  double recordsIn() {
+    return recordsIn.count();
+  }
+
+  double recordsOut() {
+    return recordsOut.count();
+  }
+
+  double deadLettered() {
+    return registry
+        .find("streaminfer.records.deadlettered")
+        .tag("pipeline", pipeline)
+        .counters()
+        .stream()
+        .mapToDouble(Counter::count)
+        .sum();
+  }
+
+  long consumerLag() {
+    return consumerLag.get();
+  }
+
+  Timer recordLatency() {
+    return recordLatency;
+  }
+
+  DistributionSummary batchSize() {
+    return batchSize;
+  }
+}

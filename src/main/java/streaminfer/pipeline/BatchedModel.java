@@ -1,0 +1,48 @@
+package streaminfer.pipeline;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import streaminfer.batch.BatchConfig;
+import streaminfer.batch.BatchListener;
+import streaminfer.batch.MicroBatcher;
+import streaminfer.runtime.ModelSession;
+
+/** A model session behind its micro-batcher, with the worker threads that run its batches. */
+public final class BatchedModel implements AutoCloseable {
+  private final ModelSession session;
+  private final Scheduler workers;
+  private final MicroBatcher<Map<String, float[]>, Map<String, float[]>> batcher;
+
+  public BatchedModel(ModelSession session, BatchConfig config, BatchListener listener) {
+    this.session = session;
+    String name = session.metadata().name();
+    // Inference blocks for milliseconds: it runs here, never on a Vert.x event loop.
+    this.workers =
+        Schedulers.newBoundedElastic(config.concurrency(), config.queueCapacity(), "infer-" + name);
+    this.batcher =
+        new MicroBatcher<>(config, session::runRows, listener, Schedulers.parallel(), workers);
+  }
+
+  public ModelSession session() {
+    return session;
+  }
+
+  public CompletableFuture<Map<String, float[]>> infer(Map<String, float[]> row) {
+    return batcher.submit(row);
+  }
+
+  /** Runs directly, without batching: for benchmarks and parity checks. */
+  public List<Map<String, float[]>> runNow(List<Map<String, float[]>> rows) {
+    return session.runRows(rows);
+  }
+
+  @Override
+  public void close() {
+    batcher.close();
+    workers.disposeGracefully().block(java.time.Duration.ofSeconds(30));
+    session.close();
+  }
+}

@@ -1,0 +1,279 @@
+package streaminfer.stream;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaHeader;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingress and egress of one pipeline: consumes the input topic, hands each value to the {@link
+ * RecordProcessor}, produces outputs (same key) in input order per partition or dead-letters the
+ * failures, and commits a partition's offset only once every record below it is acknowledged.
+ *
+ * <p>Backpressure: when {@code maxInFlightRecords} records are unacknowledged the consumer is
+ * paused; it resumes at half that. Threading: every field is confined to this verticle's event
+ * loop; completions from worker threads hop back with {@code runOnContext}.
+ */
+public final class StreamVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamVerticle.class);
+
+  private final StreamConfig config;
+  private final RecordProcessor processor;
+  private final StreamMetrics metrics;
+  private final Map<TopicPartition, PartitionLane> lanes = new HashMap<>();
+  private KafkaConsumer<String, byte[]> consumer;
+  private KafkaProducer<String, byte[]> producer;
+  private int inFlight;
+  private boolean paused;
+  private boolean stopping;
+  private Throwable fatal;
+  private Promise<Void> drained;
+  private long commitTimer;
+
+  public StreamVerticle(StreamConfig config, RecordProcessor processor, StreamMetrics metrics) {
+    this.config = config;
+    this.processor = processor;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    producer =
+        KafkaProducer.create(
+            vertx, producerConfig(), new StringSerializer(), new ByteArraySerializer());
+    consumer =
+        KafkaConsumer.create(
+            vertx, consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+    consumer.exceptionHandler(error -> LOG.error("{}: consumer error", config.inputTopic(), error));
+    consumer.partitionsRevokedHandler(this::onRevoked);
+    consumer.handler(this::onRecord);
+    commitTimer = vertx.setPeriodic(config.commitIntervalMillis(), id -> commit());
+    return consumer.subscribe(config.inputTopic());
+  }
+
+  /** Drains: stops fetching, waits for in-flight records to be produced, commits, closes. */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    consumer.pause();
+    drained = Promise.promise();
+    if (inFlight == 0) {
+      drained.tryComplete();
+    }
+    long timeout =
+        vertx.setTimer(
+            config.drainTimeoutMillis(),
+            id -> {
+              LOG.warn(
+                  "{}: {} records still in flight after {} ms; they will be redelivered",
+                  config.inputTopic(),
+                  inFlight,
+                  config.drainTimeoutMillis());
+              drained.tryComplete();
+            });
+    return drained
+        .future()
+        .compose(
+            v -> {
+              vertx.cancelTimer(timeout);
+              vertx.cancelTimer(commitTimer);
+              return commit();
+            })
+        .eventually(() -> consumer.close())
+        .eventually(() -> producer.close());
+  }
+
+  /** Whether the pipeline is consuming; false after a fatal produce failure. */
+  public boolean healthy() {
+    return fatal == null;
+  }
+
+  private void onRecord(KafkaConsumerRecord<String, byte[]> record) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    PartitionLane lane = lanes.computeIfAbsent(partition, p -> new PartitionLane());
+    PartitionLane.Slot slot =
+        lane.append(record.offset(), record.timestamp(), record.key(), record.value());
+    metrics.received(record.partition(), record.offset());
+    inFlight++;
+    metrics.inFlight(inFlight);
+    if (inFlight >= config.maxInFlightRecords() && !paused) {
+      paused = true;
+      consumer.pause();
+    }
+    CompletionStage<byte[]> result;
+    try {
+      result = processor.process(record.key(), record.value());
+    } catch (RuntimeException e) {
+      result = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    result.whenComplete(
+        (output, failure) ->
+            context.runOnContext(
+                v -> {
+                  slot.finish(output, failure);
+                  sendReady(partition, lane);
+                }));
+  }
+
+  private void sendReady(TopicPartition partition, PartitionLane lane) {
+    for (PartitionLane.Slot slot : lane.takeSendable()) {
+      if (slot.failure() == null) {
+        send(
+            KafkaProducerRecord.create(config.outputTopic(), slot.key, slot.output()),
+            partition,
+            lane,
+            slot);
+      } else {
+        sendDeadLetter(partition, lane, slot);
+      }
+    }
+  }
+
+  private void send(
+      KafkaProducerRecord<String, byte[]> out,
+      TopicPartition partition,
+      PartitionLane lane,
+      PartitionLane.Slot slot) {
+    producer
+        .send(out)
+        .onComplete(
+            sent -> {
+              if (sent.succeeded()) {
+                metrics.produced(slot.timestamp);
+                acknowledged(partition, lane, slot);
+              } else {
+                LOG.warn(
+                    "{}: output for offset {} could not be produced; dead-lettering it",
+                    config.inputTopic(),
+                    slot.offset,
+                    sent.cause());
+                slot.redirect(sent.cause());
+                sendDeadLetter(partition, lane, slot);
+              }
+            });
+  }
+
+  private void sendDeadLetter(
+      TopicPartition partition, PartitionLane lane, PartitionLane.Slot slot) {
+    KafkaProducerRecord<String, byte[]> letter =
+        KafkaProducerRecord.create(config.deadLetterTopic(), slot.key, slot.value());
+    DeadLetters.headers(partition.getTopic(), partition.getPartition(), slot.offset, slot.failure())
+        .forEach(h -> letter.addHeader(KafkaHeader.header(h.key(), h.value())));
+    producer
+        .send(letter)
+        .onComplete(
+            sent -> {
+              if (sent.succeeded()) {
+                metrics.deadLettered(DeadLetters.rootOf(slot.failure()).getClass().getSimpleName());
+                acknowledged(partition, lane, slot);
+              } else {
+                halt(sent.cause());
+              }
+            });
+  }
+
+  private void acknowledged(TopicPartition partition, PartitionLane lane, PartitionLane.Slot slot) {
+    lane.acknowledge(slot);
+    inFlight--;
+    metrics.inFlight(inFlight);
+    if (paused && !stopping && fatal == null && inFlight <= config.maxInFlightRecords() / 2) {
+      paused = false;
+      consumer.resume();
+    }
+    if (stopping && inFlight == 0 && drained != null) {
+      drained.tryComplete();
+    }
+  }
+
+  /**
+   * A dead letter itself could not be written: nothing may be committed past it, so the pipeline
+   * stops consuming and reports unhealthy; a restart redelivers from the last committed offset.
+   */
+  private void halt(Throwable cause) {
+    if (fatal == null) {
+      LOG.error(
+          "{}: a dead letter could not be produced; the pipeline stops consuming",
+          config.inputTopic(),
+          cause);
+      fatal = cause;
+      paused = true;
+      consumer.pause();
+    }
+  }
+
+  private Future<Void> commit() {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    lanes.forEach(
+        (partition, lane) ->
+            lane.positionToCommit()
+                .ifPresent(
+                    position -> offsets.put(partition, new OffsetAndMetadata(position, ""))));
+    if (offsets.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return consumer
+        .commit(offsets)
+        .onSuccess(
+            committed ->
+                committed.forEach(
+                    (partition, offset) -> {
+                      PartitionLane lane = lanes.get(partition);
+                      if (lane != null) {
+                        lane.markCommitted(offset.getOffset());
+                      }
+                    }))
+        .onFailure(error -> LOG.debug("{}: commit failed, retried", config.inputTopic(), error))
+        .mapEmpty();
+  }
+
+  /**
+   * Revoked partitions get a last commit; records of theirs still in flight are produced but no
+   * longer committed here, so the new owner redelivers them (at-least-once, never lost).
+   */
+  private void onRevoked(Set<TopicPartition> revoked) {
+    commit();
+    List.copyOf(revoked).forEach(lanes::remove);
+  }
+
+  private Map<String, String> consumerConfig() {
+    Map<String, String> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+    props.putAll(config.clientOverrides());
+    return props;
+  }
+
+  private Map<String, String> producerConfig() {
+    Map<String, String> props = new HashMap<>();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
+    props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L * 1024 * 1024));
+    props.putAll(config.clientOverrides());
+    return props;
+  }
+}
