@@ -79,6 +79,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--group-prefix", defaultValue = "streaminfer")
   String groupPrefix;
 
+  @Option(names = "--topic-prefix", defaultValue = "", description = "Put before topic names.")
+  String topicPrefix;
+
   @Option(names = "--partitions", defaultValue = "3", description = "For topics it creates.")
   int partitions;
 
@@ -119,6 +122,7 @@ final class ServeCommand implements Callable<Integer> {
             maxInFlight,
             groupPrefix,
             httpPort,
+            topicPrefix,
             partitions,
             Optional.ofNullable(schemasDir));
     Engine engine;

@@ -36,7 +36,6 @@ public final class Engine implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final List<BatchedModel> models;
   private final List<PipelineMetrics> metrics;
-  private final List<StreamVerticle> streams;
   private final List<String> streamDeployments;
   private final KafkaProbe probe;
   private final OpsServer ops;
@@ -46,7 +45,6 @@ public final class Engine implements AutoCloseable {
       PrometheusMeterRegistry registry,
       List<BatchedModel> models,
       List<PipelineMetrics> metrics,
-      List<StreamVerticle> streams,
       List<String> streamDeployments,
       KafkaProbe probe,
       OpsServer ops) {
@@ -54,7 +52,6 @@ public final class Engine implements AutoCloseable {
     this.registry = registry;
     this.models = models;
     this.metrics = metrics;
-    this.streams = streams;
     this.streamDeployments = streamDeployments;
     this.probe = probe;
     this.ops = ops;
@@ -84,9 +81,9 @@ public final class Engine implements AutoCloseable {
         StreamConfig stream =
             StreamConfig.of(
                     config.bootstrapServers(),
-                    config.groupIdPrefix() + "-" + name,
-                    definition.inputTopic(),
-                    definition.outputTopic())
+                    config.groupIdPrefix() + "-" + config.topicPrefix() + name,
+                    config.topicPrefix() + definition.inputTopic(),
+                    config.topicPrefix() + definition.outputTopic())
                 .withMaxInFlightRecords(config.maxInFlightRecords());
         Topics.ensure(
             config.bootstrapServers(),
@@ -113,24 +110,27 @@ public final class Engine implements AutoCloseable {
       for (StreamVerticle stream : streams) {
         deployments.add(await(vertx.deployVerticle(stream)));
       }
-      List<HealthCheck> readiness = new ArrayList<>();
-      readiness.add(new HealthCheck("broker", probe::brokerProblem));
+      List<HealthCheck> liveness = new ArrayList<>();
       for (int i = 0; i < streams.size(); i++) {
         StreamVerticle stream = streams.get(i);
-        String name = config.pipelines().get(i);
-        readiness.add(
+        liveness.add(
             new HealthCheck(
-                "pipeline " + name,
-                () -> stream.healthy() ? Optional.empty() : Optional.of("stopped consuming")));
+                "pipeline " + config.pipelines().get(i),
+                () ->
+                    stream.healthy()
+                        ? Optional.empty()
+                        : Optional.of("halted: a dead letter could not be produced")));
       }
-      OpsServer ops = new OpsServer(config.httpPort(), registry, readiness);
+      List<HealthCheck> readiness = new ArrayList<>(liveness);
+      readiness.add(new HealthCheck("broker", probe::brokerProblem));
+      OpsServer ops = new OpsServer(config.httpPort(), registry, liveness, readiness);
       await(vertx.deployVerticle(ops));
       LOG.info(
           "serving {} on {}; health and metrics on http://localhost:{}/",
           config.pipelines(),
           config.bootstrapServers(),
           ops.actualPort());
-      return new Engine(vertx, registry, models, metrics, streams, deployments, probe, ops);
+      return new Engine(vertx, registry, models, metrics, deployments, probe, ops);
     } catch (RuntimeException e) {
       models.forEach(BatchedModel::close);
       vertx.close();

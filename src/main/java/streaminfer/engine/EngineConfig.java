@@ -12,6 +12,7 @@ import streaminfer.runtime.SessionTuning;
  *
  * @param groupIdPrefix consumer groups are named {@code <prefix>-<pipeline>}
  * @param httpPort health and metrics port; 0 picks a free one
+ * @param topicPrefix put before every topic name (empty for the defaults: {@code gene-panels}...)
  * @param topicPartitions partitions of topics the engine creates when they are missing
  * @param schemasDir newer writer schemas ({@code *.avsc}) to accept besides the built-in v1 ones
  */
@@ -25,11 +26,13 @@ public record EngineConfig(
     int maxInFlightRecords,
     String groupIdPrefix,
     int httpPort,
+    String topicPrefix,
     int topicPartitions,
     Optional<Path> schemasDir) {
 
   public EngineConfig {
     pipelines = List.copyOf(pipelines);
+    topicPrefix = topicPrefix == null ? "" : topicPrefix;
     if (pipelines.isEmpty()) {
       throw new IllegalArgumentException("no pipeline to serve");
     }
@@ -54,6 +57,7 @@ public record EngineConfig(
         1024,
         "streaminfer",
         8080,
+        "",
         3,
         Optional.empty());
   }
@@ -69,6 +73,39 @@ public record EngineConfig(
         maxInFlightRecords,
         groupIdPrefix,
         port,
+        topicPrefix,
+        topicPartitions,
+        schemasDir);
+  }
+
+  public EngineConfig withTopicPrefix(String prefix) {
+    return new EngineConfig(
+        bootstrapServers,
+        modelsDir,
+        pipelines,
+        devicePolicy,
+        tuning,
+        batch,
+        maxInFlightRecords,
+        groupIdPrefix,
+        httpPort,
+        prefix,
+        topicPartitions,
+        schemasDir);
+  }
+
+  public EngineConfig withBatch(BatchConfig newBatch, int newMaxInFlightRecords) {
+    return new EngineConfig(
+        bootstrapServers,
+        modelsDir,
+        pipelines,
+        devicePolicy,
+        tuning,
+        newBatch,
+        newMaxInFlightRecords,
+        groupIdPrefix,
+        httpPort,
+        topicPrefix,
         topicPartitions,
         schemasDir);
   }

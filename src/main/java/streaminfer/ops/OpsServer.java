@@ -10,19 +10,25 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * HTTP on one port: {@code /health/live} (the process answers), {@code /health/ready} (every
- * readiness check passes: broker reachable, models loaded, pipelines consuming) and {@code
- * /metrics} in the Prometheus text format.
+ * HTTP on one port: {@code /health/live} (every liveness check passes: no pipeline has halted, so a
+ * restart would not help), {@code /health/ready} (every readiness check passes: broker reachable,
+ * models loaded, pipelines consuming) and {@code /metrics} in the Prometheus text format.
  */
 public final class OpsServer extends VerticleBase {
   private final int port;
   private final PrometheusMeterRegistry registry;
+  private final List<HealthCheck> liveness;
   private final List<HealthCheck> readiness;
   private HttpServer server;
 
-  public OpsServer(int port, PrometheusMeterRegistry registry, List<HealthCheck> readiness) {
+  public OpsServer(
+      int port,
+      PrometheusMeterRegistry registry,
+      List<HealthCheck> liveness,
+      List<HealthCheck> readiness) {
     this.port = port;
     this.registry = registry;
+    this.liveness = List.copyOf(liveness);
     this.readiness = List.copyOf(readiness);
   }
 
@@ -39,8 +45,8 @@ public final class OpsServer extends VerticleBase {
 
   private void handle(HttpServerRequest request) {
     switch (request.path()) {
-      case "/health/live" -> json(request, 200, new JsonObject().put("status", "UP"));
-      case "/health/ready" -> ready(request);
+      case "/health/live" -> check(request, liveness);
+      case "/health/ready" -> check(request, readiness);
       case "/metrics" ->
           request
               .response()
@@ -50,9 +56,9 @@ public final class OpsServer extends VerticleBase {
     }
   }
 
-  private void ready(HttpServerRequest request) {
+  private static void check(HttpServerRequest request, List<HealthCheck> checks) {
     JsonObject problems = new JsonObject();
-    for (HealthCheck check : readiness) {
+    for (HealthCheck check : checks) {
       Optional<String> problem = check.problem().get();
       problem.ifPresent(text -> problems.put(check.name(), text));
     }

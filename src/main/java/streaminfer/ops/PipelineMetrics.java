@@ -105,11 +105,11 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
     return pipeline;
   }
 
-  double recordsIn() {
+  public double recordsIn() {
     return recordsIn.count();
   }
 
-  double recordsOut() {
+  public double recordsOut() {
     return recordsOut.count();
   }
 
@@ -121,6 +121,10 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
         .stream()
         .mapToDouble(Counter::count)
         .sum();
+  }
+
+  public double meanBatchSize() {
+    return batchSize.mean();
   }
 
   long consumerLag() {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -45,7 +46,8 @@ public final class StreamVerticle extends VerticleBase {
   private int inFlight;
   private boolean paused;
   private boolean stopping;
-  private Throwable fatal;
+  // Written on the event loop, read by the health endpoint's thread.
+  private volatile Throwable fatal;
   private Promise<Void> drained;
   private long commitTimer;
 
@@ -123,7 +125,7 @@ public final class StreamVerticle extends VerticleBase {
     try {
       result = processor.process(record.key(), record.value());
     } catch (RuntimeException e) {
-      result = java.util.concurrent.CompletableFuture.failedFuture(e);
+      result = CompletableFuture.failedFuture(e);
     }
     result.whenComplete(
         (output, failure) ->

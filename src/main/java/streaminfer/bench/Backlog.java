@@ -1,0 +1,102 @@
+package streaminfer.bench;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import streaminfer.broker.Topics;
+
+/**
+ * A benchmark phase's topics: the input is filled before the phase starts, and the phase is timed
+ * from its first output to its last by watching the output topic's end offsets, so consumer-group
+ * start-up is not counted and no reader competes for the CPU.
+ */
+final class Backlog implements AutoCloseable {
+  /** A record to put in the backlog. */
+  record Keyed(String key, byte[] value) {}
+
+  private final String bootstrap;
+  private final Admin admin;
+  private final int partitions;
+
+  Backlog(String bootstrap, int partitions) {
+    this.bootstrap = bootstrap;
+    this.partitions = partitions;
+    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+  }
+
+  void fill(String topic, String outputTopic, long count, LongFunction<Keyed> records) {
+    Topics.ensure(bootstrap, List.of(topic, outputTopic, topic + ".dlq"), partitions);
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG,
+                "10",
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                Integer.toString(256 * 1024)),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      for (long i = 0; i < count; i++) {
+        Keyed record = records.apply(i);
+        producer.send(new ProducerRecord<>(topic, record.key(), record.value()));
+      }
+      producer.flush();
+    }
+  }
+
+  /**
+   * Waits until {@code outputTopic} holds {@code expected} records; the rate counts the records
+   * after the first one seen, over the time since it was seen.
+   */
+  Throughput timeUntil(String phase, String outputTopic, long expected, Duration deadline)
+      throws Exception {
+    long end = System.nanoTime() + deadline.toNanos();
+    long firstSeenAt = 0;
+    long firstCount = 0;
+    while (true) {
+      long count = endOffsets(outputTopic);
+      long now = System.nanoTime();
+      if (firstSeenAt == 0 && count > 0) {
+        firstSeenAt = now;
+        firstCount = count;
+      }
+      if (count >= expected) {
+        double seconds = Math.max(1e-3, (now - firstSeenAt) / 1e9);
+        return new Throughput(phase, count - firstCount, seconds);
+      }
+      if (now > end) {
+        throw new IllegalStateException(
+            phase + ": only " + count + " of " + expected + " outputs after " + deadline);
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+  }
+
+  private long endOffsets(String topic) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
+        .mapToLong(info -> info.offset())
+        .sum();
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+  }
+}
