@@ -26,11 +26,3 @@ def write_manifest(version_dir, manifest):
     path = version_dir / MANIFEST_FILE
     path.write_text(json.dumps(complete, indent=2) + "\n")
     return path
-
-
-def version_of(version_dir):
-    """The model version a Triton-style ``models/<name>/<version>/`` directory names."""
-    name = Path(version_dir).resolve().name
-    if not name.isdigit():
-        raise ValueError(f"a model version directory must be named by an integer, got {name!r}")
-    return int(name)

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from exporters.common.manifest import sha256_of, version_of, write_manifest
+from exporters.common.manifest import sha256_of, write_manifest
 
 
 def test_manifest_records_the_sha256_of_the_model_file_on_disk(tmp_path):
@@ -19,9 +19,3 @@ def test_manifest_records_the_sha256_of_the_model_file_on_disk(tmp_path):
 def test_manifest_cannot_be_written_before_the_model(tmp_path):
     with pytest.raises(FileNotFoundError):
         write_manifest(tmp_path, {"name": "m"})
-
-
-def test_version_comes_from_the_version_directory_name(tmp_path):
-    assert version_of(tmp_path / "dgex" / "3") == 3
-    with pytest.raises(ValueError, match="integer"):
-        version_of(tmp_path / "dgex" / "latest")

@@ -6,6 +6,7 @@
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from exporters.common.seeding import seed_everything
 from exporters.common.threads import DEFAULT_THREADS, use_threads
@@ -26,9 +27,21 @@ def main(argv=None):
     if args.command in ("train", "all"):
         train(args)
     if args.command in ("export", "all"):
-        print(f"exported to {export(args.work, args.out)}")
+        print(f"exported to {export(args.work, args.out, model_version(args))}")
     if args.command in ("report", "all"):
         print(f"report at {write_report(args.work, args.out)}")
+
+
+def model_version(args):
+    """``--version``, else the name of a Triton-style ``models/dgex/<version>`` directory.
+
+    Any other directory (a scratch export, the paper-size model) is version 1, so long runs never
+    fail at the end over a directory name.
+    """
+    if args.version is not None:
+        return args.version
+    name = Path(args.out).name
+    return int(name) if name.isdigit() else 1
 
 
 def train(args):
@@ -64,10 +77,13 @@ def _print_epoch(epoch, validation_mae):
 def _parser():
     defaults_data, defaults_training = GeneratorConfig(), TrainingConfig()
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--work", default=DEFAULT_WORK_DIR,
+    common.add_argument("--work-dir", "--work", dest="work", default=DEFAULT_WORK_DIR,
                         help="checkpoint and metrics directory (default: %(default)s)")
     common.add_argument("--out", default=DEFAULT_OUT_DIR,
                         help="model version directory to export to (default: %(default)s)")
+    common.add_argument("--version", type=int, default=None,
+                        help="model version in model.json (default: the --out directory name "
+                             "when it is an integer, else 1)")
     common.add_argument("--seed", type=int, default=0)
     common.add_argument("--threads", type=int, default=DEFAULT_THREADS)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import torch
 
 from exporters.common.golden import GOLDEN_FILE, write_golden
-from exporters.common.manifest import MODEL_FILE, version_of, write_manifest
+from exporters.common.manifest import MODEL_FILE, write_manifest
 from exporters.common.onnx_export import OPSET, export_with_dynamic_batch
 from exporters.dgex.checkpoint import load_checkpoint, load_metrics
 from exporters.dgex.data import draw_split, landmark_ids, make_world, target_ids
@@ -24,8 +24,8 @@ PREPROCESSING = (
 )
 
 
-def export(work_dir, out_dir):
-    """Exports the run in ``work_dir`` to the model version directory ``out_dir``."""
+def export(work_dir, out_dir, version):
+    """Exports the run in ``work_dir`` to ``out_dir`` as model version ``version``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     model, generator, _ = load_checkpoint(work_dir)
@@ -41,7 +41,7 @@ def export(work_dir, out_dir):
         out_dir, INPUT_NAME, OUTPUT_NAME, golden_inputs, predict(model, golden_inputs),
         **GOLDEN_TOLERANCE,
     )
-    write_manifest(out_dir, manifest(generator, metrics, version_of(out_dir)))
+    write_manifest(out_dir, manifest(generator, metrics, version))
     return out_dir
 
 

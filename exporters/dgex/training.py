@@ -30,7 +30,9 @@ class TrainingConfig:
     dropout: float = 0.1
     learning_rate: float = 1e-3
     batch_size: int = 200
-    # Bounds the shipped run to a few minutes on two cores; early stopping usually ends it sooner.
+    # Bounds the shipped run to about four minutes on two cores. With the default data the
+    # validation MAE is still creeping down at epoch 25 (by ~0.0005 per epoch), so this cap,
+    # not early stopping, usually ends that run.
     max_epochs: int = 25
     # Epochs without a new best validation MAE before training stops.
     patience: int = 3
