@@ -72,7 +72,8 @@ public final class DgexBenchmark {
       }
       rows.add(
           report(passThrough(backlog, generator, session.metadata().outputs().get(0).rowSize())));
-      rows.add(report(perRecord(backlog, generator, session)));
+      rows.add(report(perRecord(backlog, generator, session, true)));
+      rows.add(report(perRecord(backlog, generator, session, false)));
     }
     try (Backlog backlog = new Backlog(options.bootstrap(), options.partitions())) {
       rows.add(report(engine(backlog, generator)));
@@ -141,10 +142,12 @@ public final class DgexBenchmark {
     }
   }
 
-  private Throughput perRecord(Backlog backlog, SyntheticPanels generator, ModelSession session)
+  private Throughput perRecord(
+      Backlog backlog, SyntheticPanels generator, ModelSession session, boolean waitEachSend)
       throws Exception {
-    String in = "bench-baseline-in";
-    String outTopic = "bench-baseline-out";
+    String variant = waitEachSend ? "sync" : "async";
+    String in = "bench-baseline-" + variant + "-in";
+    String outTopic = "bench-baseline-" + variant + "-out";
     fill(backlog, in, outTopic, options.baselineRecords(), generator);
     Thread baseline =
         new Thread(
@@ -160,7 +163,9 @@ public final class DgexBenchmark {
     baseline.start();
     Throughput result =
         backlog.timeUntil(
-            "per-record baseline (batch 1, sync per poll)",
+            waitEachSend
+                ? "per-record baseline (batch 1, each send awaited)"
+                : "per-record, async sends (batch 1, flush per poll)",
             outTopic,
             options.baselineRecords(),
             PHASE_DEADLINE);
@@ -217,11 +222,13 @@ public final class DgexBenchmark {
             .orElseThrow();
     double io = find(rows, "Kafka pass-through");
     double baseline = find(rows, "per-record baseline");
+    double asyncBaseline = find(rows, "per-record, async");
     double engine = find(rows, "engine");
     out.println();
     out.printf("compute ceiling (best raw ORT batch)   %10.1f records/s%n", compute);
     out.printf("I/O ceiling (pass-through)             %10.1f records/s%n", io);
     out.printf("engine / per-record baseline           %10.2f x%n", engine / baseline);
+    out.printf("engine / per-record, async sends       %10.2f x%n", engine / asyncBaseline);
     out.printf("engine / compute ceiling               %10.1f %%%n", 100 * engine / compute);
     out.printf("engine / I/O ceiling                   %10.1f %%%n", 100 * engine / io);
     out.printf(

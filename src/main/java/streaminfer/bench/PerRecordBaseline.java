@@ -3,12 +3,15 @@ package streaminfer.bench;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -20,8 +23,11 @@ import streaminfer.v1.GeneExpression;
 import streaminfer.v1.GenePanel;
 
 /**
- * What a user writes first: poll, then for each record decode, infer at batch 1, encode and send;
- * flush and commit after each poll. Same codec, model session and broker as the engine.
+ * What a user writes first: poll, then for each record decode, infer at batch 1, encode and
+ * produce; commit after each poll, once its outputs are acknowledged (the engine's guarantee). In
+ * the {@code waitEachSend} variant every produce is awaited before the next record, as the simplest
+ * correct loop does; otherwise sends are asynchronous and flushed before the commit. Same codec,
+ * model session and broker as the engine.
  */
 final class PerRecordBaseline implements Runnable {
   private final String bootstrap;
@@ -31,6 +37,7 @@ final class PerRecordBaseline implements Runnable {
   private final ModelSession session;
   private final AvroCodec<GenePanel> panels;
   private final AvroCodec<GeneExpression> expressions;
+  private final boolean waitEachSend;
 
   PerRecordBaseline(
       String bootstrap,
@@ -39,7 +46,8 @@ final class PerRecordBaseline implements Runnable {
       long records,
       ModelSession session,
       AvroCodec<GenePanel> panels,
-      AvroCodec<GeneExpression> expressions) {
+      AvroCodec<GeneExpression> expressions,
+      boolean waitEachSend) {
     this.bootstrap = bootstrap;
     this.inputTopic = inputTopic;
     this.outputTopic = outputTopic;
@@ -47,20 +55,35 @@ final class PerRecordBaseline implements Runnable {
     this.session = session;
     this.panels = panels;
     this.expressions = expressions;
+    this.waitEachSend = waitEachSend;
   }
 
   @Override
   public void run() {
+    try {
+      loop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the baseline could not produce", e.getCause());
+    }
+  }
+
+  private void loop() throws InterruptedException, ExecutionException {
     String input = session.metadata().inputs().get(0).name();
     String output = session.metadata().outputs().get(0).name();
     String version = Integer.toString(session.metadata().version());
     try (KafkaConsumer<String, byte[]> consumer =
             new KafkaConsumer<>(
                 Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.GROUP_ID_CONFIG, "bench-per-record",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    bootstrap,
+                    ConsumerConfig.GROUP_ID_CONFIG,
+                    "bench-" + inputTopic,
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                    "earliest",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                    "false"),
                 new StringDeserializer(),
                 new ByteArrayDeserializer());
         KafkaProducer<String, byte[]> producer =
@@ -86,8 +109,12 @@ final class PerRecordBaseline implements Runnable {
                   .setModelVersion(version)
                   .setValues(Floats.view(result))
                   .build();
-          producer.send(
-              new ProducerRecord<>(outputTopic, record.key(), expressions.encode(expression)));
+          Future<RecordMetadata> sent =
+              producer.send(
+                  new ProducerRecord<>(outputTopic, record.key(), expressions.encode(expression)));
+          if (waitEachSend) {
+            sent.get();
+          }
           done++;
         }
         producer.flush();

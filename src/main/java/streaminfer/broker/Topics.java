@@ -1,6 +1,7 @@
 package streaminfer.broker;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,16 +9,24 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates the topics a pipeline needs (input, output, {@code .dlq}) if they are missing. */
 public final class Topics {
   private Topics() {}
 
+  private static final long READY_TIMEOUT_MILLIS = 30_000;
+
   /**
    * Creates each named topic with {@code partitions} partitions and the cluster's default
    * replication factor; topics that already exist are left as they are, whatever their partitions.
+   * Returns only once every partition answers a leader-only request: an idempotent producer that
+   * writes to a partition the broker has not opened yet can lose records (KAFKA-15591: the first
+   * request fails NOT_LEADER_OR_FOLLOWER, a later one is appended, and the retry of the first is
+   * then refused as out of order until it times out).
    *
    * @throws IllegalStateException if a topic could neither be created nor found to exist
    */
@@ -49,9 +58,41 @@ public final class Topics {
           }
         }
       }
+      awaitLeaders(admin, topics.stream().map(NewTopic::name).toList(), bootstrap);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics on " + bootstrap, e);
+    }
+  }
+
+  /** Waits until ListOffsets, which only a partition's open leader answers, succeeds everywhere. */
+  private static void awaitLeaders(Admin admin, List<String> names, String bootstrap)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + READY_TIMEOUT_MILLIS;
+    while (true) {
+      try {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        admin
+            .describeTopics(names)
+            .allTopicNames()
+            .get()
+            .forEach(
+                (name, description) ->
+                    description
+                        .partitions()
+                        .forEach(
+                            p ->
+                                partitions.put(
+                                    new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        admin.listOffsets(partitions).all().get();
+        return;
+      } catch (ExecutionException e) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException(
+              "Topics " + names + " on " + bootstrap + " have no ready leaders", e.getCause());
+        }
+        Thread.sleep(50);
+      }
     }
   }
 }

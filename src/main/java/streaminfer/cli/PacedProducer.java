@@ -1,5 +1,6 @@
 package streaminfer.cli;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
@@ -8,11 +9,14 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import streaminfer.broker.Topics;
 
 /** Sends generated records to a topic at a steady rate (0: as fast as the broker takes them). */
 final class PacedProducer implements AutoCloseable {
   /** One record to send. */
   record Keyed(String key, byte[] value) {}
+
+  private static final int DEFAULT_PARTITIONS = 3;
 
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
@@ -24,6 +28,7 @@ final class PacedProducer implements AutoCloseable {
 
   PacedProducer(
       String bootstrap, String topic, int ratePerSecond, long count, LongFunction<Keyed> records) {
+    Topics.ensure(bootstrap, List.of(topic), DEFAULT_PARTITIONS);
     this.producer =
         new KafkaProducer<>(
             Map.of(

@@ -53,6 +53,8 @@ final class SessionFactory {
       throws OrtException {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      // Spinning workers would burn the cores the Kafka clients and the broker need between runs.
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
       if (tuning.intraOpThreads() > 0) {
         options.setIntraOpNumThreads(tuning.intraOpThreads());
       }

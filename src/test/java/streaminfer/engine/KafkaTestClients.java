@@ -15,12 +15,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import streaminfer.broker.Topics;
 
 /** Plain Kafka clients, as an external user of the wire contract would write them. */
 final class KafkaTestClients {
   private KafkaTestClients() {}
 
   static void produce(String bootstrap, String topic, List<Map.Entry<String, byte[]>> records) {
+    Topics.ensure(bootstrap, List.of(topic), 3);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
             Map.of(
