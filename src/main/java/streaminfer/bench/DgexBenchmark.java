@@ -158,7 +158,8 @@ public final class DgexBenchmark {
                 options.baselineRecords(),
                 session,
                 panels,
-                expressions),
+                expressions,
+                waitEachSend),
             "per-record-baseline");
     baseline.start();
     Throughput result =
