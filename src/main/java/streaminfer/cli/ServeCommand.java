@@ -153,6 +153,7 @@ final class ServeCommand implements Callable<Integer> {
                   if (broker != null) {
                     broker.close();
                   }
+                  System.out.println("drained: in-flight records produced and committed");
                   stopped.countDown();
                 },
                 "drain"));
