@@ -5,7 +5,7 @@ PYTHON     := /usr/bin/python3
 MVN        := mvn -B -q
 JAR        := target/streaminfer.jar
 DEB_PACKAGES := maven openjdk-17-jdk-headless python3-torch python3-onnx python3-pytest \
-                python3-matplotlib libopenblas0-pthread
+                python3-matplotlib python3-pyflakes libopenblas0-pthread
 # Set GPU=1 to build against onnxruntime_gpu (CUDA 12.x + cuDNN 9 needed at run time).
 MVN_PROFILE := $(if $(GPU),-Pgpu,)
 # `make models DGEX_SIZE=paper` trains the paper-size D-GEX (3 x 3000 hidden units, not shipped).
@@ -32,10 +32,12 @@ build: deps $(JAR)
 test: deps test-python test-java
 
 test-python:
+	$(PYTHON) -m pyflakes exporters
 	$(PYTHON) -m pytest -q exporters
 
+# Not quiet: Surefire's and Failsafe's summaries are the test report.
 test-java:
-	$(MVN) $(MVN_PROFILE) verify
+	mvn -B -ntp $(MVN_PROFILE) verify
 
 run: build
 	java -jar $(JAR) serve --embedded-kafka --demo
@@ -44,7 +46,7 @@ bench: build
 	java -jar $(JAR) bench dgex
 
 models: deps
-	$(PYTHON) -m exporters.dgex all --out models/dgex/1 $(if $(filter paper,$(DGEX_SIZE)),--hidden 3000 --layers 3 --work-dir build/dgex-paper --out build/dgex-paper/model,)
+	$(PYTHON) -m exporters.dgex all $(if $(filter paper,$(DGEX_SIZE)),--hidden 3000 --layers 3 --work-dir build/dgex-paper --out build/dgex-paper/1,--out models/dgex/1)
 
 clean:
 	rm -rf target build .pytest_cache
