@@ -85,6 +85,30 @@ final class Backlog implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes a phase's topics, so the next phase finds the broker as this one did (deleting also
+   * drops their pages from the page cache instead of leaving them to write back).
+   */
+  void delete(String... topics) throws Exception {
+    List<String> names = new java.util.ArrayList<>();
+    for (String topic : topics) {
+      names.add(topic);
+      names.add(topic + ".dlq");
+    }
+    admin
+        .deleteTopics(names)
+        .topicNameValues()
+        .values()
+        .forEach(
+            future -> {
+              try {
+                future.get(30, TimeUnit.SECONDS);
+              } catch (Exception e) {
+                // A topic that never existed (an output .dlq) is fine to miss.
+              }
+            });
+  }
+
   private long endOffsets(String topic) throws Exception {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     for (int p = 0; p < partitions; p++) {

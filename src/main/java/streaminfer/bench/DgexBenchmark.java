@@ -42,7 +42,8 @@ public final class DgexBenchmark {
       double secondsPerBatchSize,
       BatchConfig batch,
       int intraOpThreads,
-      int partitions) {}
+      int partitions,
+      int rounds) {}
 
   private static final Duration PHASE_DEADLINE = Duration.ofMinutes(10);
 
@@ -70,13 +71,19 @@ public final class DgexBenchmark {
       for (int batch = 1; batch <= 128; batch *= 2) {
         rows.add(report(rawOrt(session, generator, batch)));
       }
-      rows.add(
-          report(passThrough(backlog, generator, session.metadata().outputs().get(0).rowSize())));
       rows.add(report(perRecord(backlog, generator, session, true)));
       rows.add(report(perRecord(backlog, generator, session, false)));
-    }
-    try (Backlog backlog = new Backlog(options.bootstrap(), options.partitions())) {
-      rows.add(report(engine(backlog, generator)));
+      int outputSize = session.metadata().outputs().get(0).rowSize();
+      for (int round = 0; round < options.rounds(); round++) {
+        // Alternate which goes first (ABBA), so drift in the shared broker favours neither.
+        if (round % 2 == 0) {
+          rows.add(report(passThrough(backlog, generator, outputSize, round)));
+          rows.add(report(engine(backlog, generator, round)));
+        } else {
+          rows.add(report(engine(backlog, generator, round)));
+          rows.add(report(passThrough(backlog, generator, outputSize, round)));
+        }
+      }
     }
     printRatios(rows);
     return rows;
@@ -101,16 +108,16 @@ public final class DgexBenchmark {
     return new Throughput("raw ORT, batch " + batch, done, (System.nanoTime() - start) / 1e9);
   }
 
-  private Throughput passThrough(Backlog backlog, SyntheticPanels generator, int outputSize)
-      throws Exception {
-    String in = "bench-passthrough-in";
-    String outTopic = "bench-passthrough-out";
+  private Throughput passThrough(
+      Backlog backlog, SyntheticPanels generator, int outputSize, int round) throws Exception {
+    String in = "bench-passthrough-" + round + "-in";
+    String outTopic = "bench-passthrough-" + round + "-out";
     fill(backlog, in, outTopic, options.records(), generator);
     float[] sameSizeOutput = new float[outputSize];
     Vertx vertx = Vertx.vertx();
     try {
       StreamConfig stream =
-          StreamConfig.of(options.bootstrap(), "bench-passthrough", in, outTopic)
+          StreamConfig.of(options.bootstrap(), "bench-" + in, in, outTopic)
               .withMaxInFlightRecords(options.batch().queueCapacity());
       StreamVerticle verticle =
           new StreamVerticle(
@@ -139,6 +146,7 @@ public final class DgexBenchmark {
           PHASE_DEADLINE);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      backlog.delete(in, outTopic);
     }
   }
 
@@ -171,11 +179,13 @@ public final class DgexBenchmark {
             options.baselineRecords(),
             PHASE_DEADLINE);
     baseline.join();
+    backlog.delete(in, outTopic);
     return result;
   }
 
-  private Throughput engine(Backlog backlog, SyntheticPanels generator) throws Exception {
-    String prefix = "bench-engine-";
+  private Throughput engine(Backlog backlog, SyntheticPanels generator, int round)
+      throws Exception {
+    String prefix = "bench-engine-" + round + "-";
     fill(backlog, prefix + "gene-panels", prefix + "gene-expression", options.records(), generator);
     EngineConfig config =
         EngineConfig.defaults(options.bootstrap(), options.modelsDir())
@@ -191,6 +201,8 @@ public final class DgexBenchmark {
               PHASE_DEADLINE);
       out.printf("engine mean batch size: %.1f%n", engine.metrics().get(0).meanBatchSize());
       return result;
+    } finally {
+      backlog.delete(prefix + "gene-panels", prefix + "gene-expression");
     }
   }
 
@@ -227,7 +239,9 @@ public final class DgexBenchmark {
     double engine = find(rows, "engine");
     out.println();
     out.printf("compute ceiling (best raw ORT batch)   %10.1f records/s%n", compute);
-    out.printf("I/O ceiling (pass-through)             %10.1f records/s%n", io);
+    out.printf("I/O ceiling (pass-through, mean)       %10.1f records/s%n", io);
+    out.printf(
+        "engine (mean of %d rounds)              %10.1f records/s%n", options.rounds(), engine);
     out.printf("engine / per-record baseline           %10.2f x%n", engine / baseline);
     out.printf("engine / per-record, async sends       %10.2f x%n", engine / asyncBaseline);
     out.printf("engine / compute ceiling               %10.1f %%%n", 100 * engine / compute);
@@ -236,11 +250,12 @@ public final class DgexBenchmark {
         "engine / lower ceiling                 %10.1f %%%n", 100 * engine / Math.min(compute, io));
   }
 
+  /** The mean rate of every round of a phase. */
   private static double find(List<Throughput> rows, String prefix) {
     return rows.stream()
         .filter(r -> r.phase().startsWith(prefix))
-        .findFirst()
-        .orElseThrow()
-        .perSecond();
+        .mapToDouble(Throughput::perSecond)
+        .average()
+        .orElseThrow();
   }
 }

@@ -58,6 +58,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "3")
   int partitions;
 
+  @Option(
+      names = "--rounds",
+      defaultValue = "2",
+      description = "Rounds of pass-through and engine, in alternating order.")
+  int rounds;
+
   @Override
   public Integer call() throws Exception {
     if (!"dgex".equals(pipeline)) {
@@ -80,7 +86,8 @@ final class BenchCommand implements Callable<Integer> {
                   secondsPerBatchSize,
                   new BatchConfig(maxBatchSize, maxBatchDelayMillis, maxInFlight, batchConcurrency),
                   intraOpThreads,
-                  partitions),
+                  partitions,
+                  rounds),
               System.out)
           .run();
       return 0;
