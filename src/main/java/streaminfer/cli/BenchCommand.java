@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import streaminfer.batch.BatchConfig;
 import streaminfer.bench.DgexBenchmark;
 import streaminfer.broker.BrokerConfig;
 import streaminfer.broker.EmbeddedKafkaBroker;
@@ -31,36 +31,23 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--models-dir", defaultValue = "models")
   Path modelsDir;
 
-  @Option(names = "--records", defaultValue = "20000", description = "Records per Kafka phase.")
+  @Option(names = "--records", defaultValue = "30000", description = "Records per Kafka phase.")
   long records;
 
-  @Option(names = "--baseline-records", defaultValue = "2000")
+  @Option(names = "--baseline-records", defaultValue = "3000")
   long baselineRecords;
 
   @Option(names = "--seconds-per-batch-size", defaultValue = "2")
   double secondsPerBatchSize;
 
-  @Option(names = "--max-batch-size", defaultValue = "64")
-  int maxBatchSize;
-
-  @Option(names = "--max-batch-delay-ms", defaultValue = "5")
-  long maxBatchDelayMillis;
-
-  @Option(names = "--max-in-flight", defaultValue = "1024")
-  int maxInFlight;
-
-  @Option(names = "--batch-concurrency", defaultValue = "1")
-  int batchConcurrency;
-
-  @Option(names = "--intra-op-threads", defaultValue = "0")
-  int intraOpThreads;
+  @Mixin BatchOptions batch;
 
   @Option(names = "--partitions", defaultValue = "3")
   int partitions;
 
   @Option(
       names = "--rounds",
-      defaultValue = "2",
+      defaultValue = "4",
       description = "Rounds of pass-through and engine, in alternating order.")
   int rounds;
 
@@ -84,8 +71,8 @@ final class BenchCommand implements Callable<Integer> {
                   records,
                   baselineRecords,
                   secondsPerBatchSize,
-                  new BatchConfig(maxBatchSize, maxBatchDelayMillis, maxInFlight, batchConcurrency),
-                  intraOpThreads,
+                  batch.batchConfig(),
+                  batch.intraOpThreads,
                   partitions,
                   rounds),
               System.out)

@@ -9,15 +9,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import streaminfer.batch.BatchConfig;
 import streaminfer.broker.BrokerConfig;
 import streaminfer.broker.EmbeddedKafkaBroker;
 import streaminfer.engine.Engine;
 import streaminfer.engine.EngineConfig;
 import streaminfer.ops.ConsoleReporter;
 import streaminfer.runtime.DevicePolicy;
-import streaminfer.runtime.SessionTuning;
 
 /** Runs the engine until SIGTERM/Ctrl-C, then drains and exits. */
 @Command(
@@ -58,20 +57,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "gpu, prefer-gpu or cpu (default: ${DEFAULT-VALUE}).")
   String device;
 
-  @Option(names = "--intra-op-threads", defaultValue = "0", description = "ORT threads; 0: all.")
-  int intraOpThreads;
-
-  @Option(names = "--max-batch-size", defaultValue = "64")
-  int maxBatchSize;
-
-  @Option(names = "--max-batch-delay-ms", defaultValue = "5")
-  long maxBatchDelayMillis;
-
-  @Option(names = "--batch-concurrency", defaultValue = "1", description = "Batches run at once.")
-  int batchConcurrency;
-
-  @Option(names = "--max-in-flight", defaultValue = "1024", description = "Records per pipeline.")
-  int maxInFlight;
+  @Mixin BatchOptions batch;
 
   @Option(names = "--http-port", defaultValue = "8080", description = "Health and metrics port.")
   int httpPort;
@@ -117,9 +103,9 @@ final class ServeCommand implements Callable<Integer> {
             modelsDir,
             pipelines,
             DevicePolicy.parse(device),
-            new SessionTuning(intraOpThreads, 0),
-            new BatchConfig(maxBatchSize, maxBatchDelayMillis, maxInFlight, batchConcurrency),
-            maxInFlight,
+            batch.tuning(),
+            batch.batchConfig(),
+            batch.maxInFlight,
             groupPrefix,
             httpPort,
             topicPrefix,
