@@ -37,12 +37,14 @@ import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -82,22 +84,56 @@ class WireContractClientIT {
           .all()
           .get(30, TimeUnit.SECONDS);
     }
-    engineLog = dataDir.resolve("engine.log");
-    engine =
-        new ProcessBuilder(
-                javaBinary(),
-                "-jar",
-                "target/streaminfer.jar",
-                "serve",
-                "--bootstrap",
-                broker.bootstrapServers(),
-                "--device",
-                "cpu",
-                "--http-port",
-                "18765")
-            .redirectErrorStream(true)
-            .redirectOutput(engineLog.toFile())
-            .start();
+    engine = startEngine();
+  }
+
+  private Process startEngine() throws Exception {
+    engineLog = dataDir.resolve("engine-" + System.nanoTime() + ".log");
+    return new ProcessBuilder(
+            javaBinary(),
+            "-jar",
+            "target/streaminfer.jar",
+            "serve",
+            "--bootstrap",
+            broker.bootstrapServers(),
+            "--device",
+            "cpu",
+            "--http-port",
+            "18765")
+        .redirectErrorStream(true)
+        .redirectOutput(engineLog.toFile())
+        .start();
+  }
+
+  @Test
+  void losesNothingWhenTheEngineIsKilledMidStreamAndStartedAgain() throws Exception {
+    Schema panelSchema = parse("schemas/GenePanel.avsc");
+    BinaryMessageEncoder<GenericRecord> encoder =
+        new BinaryMessageEncoder<>(GenericData.get(), panelSchema);
+    Random random = new Random(99);
+    List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+    Set<String> sent = new HashSet<>();
+    for (int i = 0; i < 20_000; i++) {
+      String key = "k-" + i;
+      sent.add(key);
+      records.add(Map.entry(key, encode(encoder, panelSchema, key, randomPanel(random, 943))));
+    }
+    produce(records);
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (outputCount() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    engine.destroyForcibly();
+    assertTrue(engine.waitFor(30, TimeUnit.SECONDS));
+    long beforeRestart = outputCount();
+    assertTrue(
+        beforeRestart > 0 && beforeRestart < sent.size(),
+        "killed mid-stream: " + beforeRestart + " of " + sent.size() + " outputs");
+    engine = startEngine();
+    List<ConsumerRecord<String, byte[]>> outputs = consumeDistinct("gene-expression", sent.size());
+    Set<String> keys = new HashSet<>();
+    outputs.forEach(output -> keys.add(output.key()));
+    assertEquals(sent, keys, "every panel has an output after a crash and a restart");
   }
 
   @AfterEach
@@ -186,6 +222,22 @@ class WireContractClientIT {
     assertEquals(143, engine.exitValue(), Files.readString(engineLog));
     assertTrue(Files.readString(engineLog).contains("drained"), Files.readString(engineLog));
     assertEquals(GOOD + BAD, committedOffsets("streaminfer-dgex"), "every record committed");
+  }
+
+  private long outputCount() throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < 3; p++) {
+        latest.put(new TopicPartition("gene-expression", p), OffsetSpec.latest());
+      }
+      return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+          .mapToLong(info -> info.offset())
+          .sum();
+    } catch (java.util.concurrent.ExecutionException e) {
+      return 0; // the engine has not created the output topic yet
+    }
   }
 
   private long committedOffsets(String group) throws Exception {
@@ -332,6 +384,37 @@ class WireContractClientIT {
       long quietUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
       while (System.nanoTime() < quietUntil) {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  /** Reads until {@code count} distinct keys arrived; repeats are allowed (at least once). */
+  private List<ConsumerRecord<String, byte[]>> consumeDistinct(String topic, int count) {
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "distinct-" + topic,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long end = System.nanoTime() + DEADLINE.toNanos();
+      while (keys.size() < count) {
+        if (System.nanoTime() > end || !engine.isAlive()) {
+          throw new AssertionError(
+              topic + ": " + keys.size() + " of " + count + " keys; engine log: " + engineLog);
+        }
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          records.add(record);
+          keys.add(record.key());
+        }
       }
     }
     return records;

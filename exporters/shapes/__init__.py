@@ -1,0 +1,1 @@
+"""Seeded synthetic scenes and videos of circles, squares and triangles (detection, segmentation)."""
