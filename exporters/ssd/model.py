@@ -58,18 +58,19 @@ class SSD(nn.Module):
         features = [self.base(images)]
         for layer in self.extras:
             features.append(layer(features[-1]))
-        boxes = [_flatten(head(f), 4) for head, f in zip(self.box_heads, features)]
-        logits = [_flatten(head(f), 1 + self.num_classes)
-                  for head, f in zip(self.class_heads, features)]
+        # Prior counts per map as Python ints, so the traced graph has static reshapes.
+        counts = [size * size * self.priors.per_location for size in self.priors.feature_maps]
+        boxes = [_flatten(head(f), count, 4)
+                 for head, f, count in zip(self.box_heads, features, counts)]
+        logits = [_flatten(head(f), count, 1 + self.num_classes)
+                  for head, f, count in zip(self.class_heads, features, counts)]
         return torch.cat(boxes, dim=1), torch.cat(logits, dim=1)
 
 
-def _flatten(head_output, columns):
+def _flatten(head_output, count, columns):
     """(batch, A * columns, H, W) -> (batch, H * W * A, columns): row, column, then prior kind.
 
     The batch size is left to the reshape (-1) so the exported graph keeps a dynamic batch axis
     and a static prior count.
     """
-    _, channels, height, width = head_output.shape
-    anchors = channels // columns
-    return head_output.permute(0, 2, 3, 1).reshape(-1, height * width * anchors, columns)
+    return head_output.permute(0, 2, 3, 1).reshape(-1, count, columns)
