@@ -156,6 +156,8 @@ def _plot_pr_curves(detections, truths, per_class, path):
 
 def _plot_detections(image, found, truth, path):
     figure, axes = new_figure()
+    # Square and small: the frame's pixel noise does not compress, so pixels cost bytes.
+    figure.set_size_inches(4.0, 4.0)
     height, width = image.shape[:2]
     axes.imshow(image)
     for box, label in zip(*truth):

@@ -75,6 +75,18 @@ final class ServeCommand implements Callable<Integer> {
   Path schemasDir;
 
   @Option(
+      names = "--max-frame-age-ms",
+      defaultValue = "0",
+      description = "Live mode: skip frames captured longer ago than this; 0 serves every frame.")
+  long maxFrameAgeMillis;
+
+  @Option(
+      names = "--max-frame-pixels",
+      defaultValue = "16777216",
+      description = "Frames with more pixels are dead-lettered before decoding.")
+  long maxFramePixels;
+
+  @Option(
       names = "--demo",
       description = "Feed synthetic records and print live throughput and latency.")
   boolean demo;
@@ -110,7 +122,9 @@ final class ServeCommand implements Callable<Integer> {
             httpPort,
             topicPrefix,
             partitions,
-            Optional.ofNullable(schemasDir));
+            Optional.ofNullable(schemasDir),
+            maxFrameAgeMillis,
+            maxFramePixels);
     Engine engine;
     try {
       engine = Engine.start(config);

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import streaminfer.broker.Topics;
@@ -39,6 +42,7 @@ public final class Engine implements AutoCloseable {
   private final List<String> streamDeployments;
   private final KafkaProbe probe;
   private final OpsServer ops;
+  private final ExecutorService workers;
 
   private Engine(
       Vertx vertx,
@@ -47,7 +51,8 @@ public final class Engine implements AutoCloseable {
       List<PipelineMetrics> metrics,
       List<String> streamDeployments,
       KafkaProbe probe,
-      OpsServer ops) {
+      OpsServer ops,
+      ExecutorService workers) {
     this.vertx = vertx;
     this.registry = registry;
     this.models = models;
@@ -55,6 +60,7 @@ public final class Engine implements AutoCloseable {
     this.streamDeployments = streamDeployments;
     this.probe = probe;
     this.ops = ops;
+    this.workers = workers;
   }
 
   public static Engine start(EngineConfig config) {
@@ -67,6 +73,7 @@ public final class Engine implements AutoCloseable {
     List<StreamVerticle> streams = new ArrayList<>();
     List<KafkaProbe.LaggingGroup> groups = new ArrayList<>();
     Vertx vertx = Vertx.vertx();
+    ExecutorService workers = preprocessingPool();
     try {
       for (String name : config.pipelines()) {
         PipelineDefinition definition = PipelineCatalog.get(name);
@@ -91,7 +98,9 @@ public final class Engine implements AutoCloseable {
             config.topicPartitions());
         streams.add(
             new StreamVerticle(
-                stream, definition.factory().create(model, schemas), pipelineMetrics));
+                stream,
+                definition.factory().create(model, schemas, workers, config),
+                pipelineMetrics));
         groups.add(
             new KafkaProbe.LaggingGroup(stream.groupId(), stream.inputTopic(), pipelineMetrics));
       }
@@ -130,12 +139,25 @@ public final class Engine implements AutoCloseable {
           config.pipelines(),
           config.bootstrapServers(),
           ops.actualPort());
-      return new Engine(vertx, registry, models, metrics, deployments, probe, ops);
+      return new Engine(vertx, registry, models, metrics, deployments, probe, ops, workers);
     } catch (RuntimeException e) {
       models.forEach(BatchedModel::close);
+      workers.shutdownNow();
       vertx.close();
       throw e;
     }
+  }
+
+  /** Decoding and preprocessing threads shared by the pipelines whose inputs are costly. */
+  private static ExecutorService preprocessingPool() {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        Runtime.getRuntime().availableProcessors(),
+        runnable -> {
+          Thread thread = new Thread(runnable, "preprocess-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   private static void loadSchemas(WriterSchemas schemas, java.nio.file.Path directory) {
@@ -187,6 +209,7 @@ public final class Engine implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("a pipeline did not drain cleanly", e);
     }
+    workers.shutdown();
     models.forEach(BatchedModel::close);
     probe.close();
     await(vertx.close());

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import streaminfer.batch.BatchConfig;
+import streaminfer.family.ssd.FrameImageDecoder;
 import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.SessionTuning;
 
@@ -15,6 +16,8 @@ import streaminfer.runtime.SessionTuning;
  * @param topicPrefix put before every topic name (empty for the defaults: {@code gene-panels}...)
  * @param topicPartitions partitions of topics the engine creates when they are missing
  * @param schemasDir newer writer schemas ({@code *.avsc}) to accept besides the built-in v1 ones
+ * @param maxFrameAgeMillis live mode: frames captured longer ago are skipped; 0 processes all
+ * @param maxFramePixels larger frames are dead-lettered before decoding (decompression bombs)
  */
 public record EngineConfig(
     String bootstrapServers,
@@ -28,7 +31,9 @@ public record EngineConfig(
     int httpPort,
     String topicPrefix,
     int topicPartitions,
-    Optional<Path> schemasDir) {
+    Optional<Path> schemasDir,
+    long maxFrameAgeMillis,
+    long maxFramePixels) {
 
   public EngineConfig {
     pipelines = List.copyOf(pipelines);
@@ -59,7 +64,45 @@ public record EngineConfig(
         8080,
         "",
         3,
-        Optional.empty());
+        Optional.empty(),
+        0,
+        FrameImageDecoder.DEFAULT_MAX_PIXELS);
+  }
+
+  public EngineConfig withPipelines(List<String> names) {
+    return new EngineConfig(
+        bootstrapServers,
+        modelsDir,
+        names,
+        devicePolicy,
+        tuning,
+        batch,
+        maxInFlightRecords,
+        groupIdPrefix,
+        httpPort,
+        topicPrefix,
+        topicPartitions,
+        schemasDir,
+        maxFrameAgeMillis,
+        maxFramePixels);
+  }
+
+  public EngineConfig withMaxFrameAgeMillis(long millis) {
+    return new EngineConfig(
+        bootstrapServers,
+        modelsDir,
+        pipelines,
+        devicePolicy,
+        tuning,
+        batch,
+        maxInFlightRecords,
+        groupIdPrefix,
+        httpPort,
+        topicPrefix,
+        topicPartitions,
+        schemasDir,
+        millis,
+        maxFramePixels);
   }
 
   public EngineConfig withHttpPort(int port) {
@@ -75,7 +118,9 @@ public record EngineConfig(
         port,
         topicPrefix,
         topicPartitions,
-        schemasDir);
+        schemasDir,
+        maxFrameAgeMillis,
+        maxFramePixels);
   }
 
   public EngineConfig withTopicPrefix(String prefix) {
@@ -91,7 +136,9 @@ public record EngineConfig(
         httpPort,
         prefix,
         topicPartitions,
-        schemasDir);
+        schemasDir,
+        maxFrameAgeMillis,
+        maxFramePixels);
   }
 
   public EngineConfig withBatch(BatchConfig newBatch, int newMaxInFlightRecords) {
@@ -107,6 +154,8 @@ public record EngineConfig(
         httpPort,
         topicPrefix,
         topicPartitions,
-        schemasDir);
+        schemasDir,
+        maxFrameAgeMillis,
+        maxFramePixels);
   }
 }

@@ -1,19 +1,28 @@
 package streaminfer.engine;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import streaminfer.codec.AvroCodec;
 import streaminfer.family.dgex.GeneExpressionTask;
+import streaminfer.family.ssd.DetectionTask;
+import streaminfer.family.ssd.FrameImageDecoder;
+import streaminfer.family.ssd.SsdDecoder;
 import streaminfer.pipeline.ModelPipeline;
+import streaminfer.runtime.ModelMetadata;
+import streaminfer.v1.Detections;
+import streaminfer.v1.Frame;
 import streaminfer.v1.GeneExpression;
 import streaminfer.v1.GenePanel;
 
 /** Every pipeline this build can serve, by name. */
 public final class PipelineCatalog {
   private static final Map<String, PipelineDefinition> PIPELINES =
-      List.of(dgex()).stream()
+      List.of(dgex(), ssd()).stream()
           .collect(Collectors.toUnmodifiableMap(PipelineDefinition::name, Function.identity()));
 
   private PipelineCatalog() {}
@@ -34,11 +43,38 @@ public final class PipelineCatalog {
         "dgex",
         "gene-panels",
         "gene-expression",
-        (model, schemas) ->
+        (model, schemas, workers, config) ->
             new ModelPipeline<>(
                 AvroCodec.forType(GenePanel.class, schemas),
                 AvroCodec.forType(GeneExpression.class, schemas),
                 new GeneExpressionTask(model.session().metadata()),
-                model));
+                model,
+                // A panel decodes in microseconds: a thread hop would cost more than it saves.
+                Runnable::run));
+  }
+
+  /** SSD: {@code frames} (Frame) to {@code detections} (Detections), one per frame. */
+  public static PipelineDefinition ssd() {
+    return new PipelineDefinition(
+        "ssd",
+        "ssd",
+        "frames",
+        "detections",
+        (model, schemas, workers, config) -> {
+          ModelMetadata metadata = model.session().metadata();
+          return new ModelPipeline<>(
+              AvroCodec.forType(Frame.class, schemas),
+              AvroCodec.forType(Detections.class, schemas),
+              new DetectionTask(
+                  metadata,
+                  new FrameImageDecoder(config.maxFramePixels()),
+                  SsdDecoder.fromMetadata(metadata),
+                  config.maxFrameAgeMillis() > 0
+                      ? Optional.of(Duration.ofMillis(config.maxFrameAgeMillis()))
+                      : Optional.empty(),
+                  Clock.systemUTC()),
+              model,
+              workers);
+        });
   }
 }

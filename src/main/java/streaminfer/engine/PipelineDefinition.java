@@ -1,5 +1,6 @@
 package streaminfer.engine;
 
+import java.util.concurrent.Executor;
 import streaminfer.codec.WriterSchemas;
 import streaminfer.pipeline.BatchedModel;
 import streaminfer.stream.RecordProcessor;
@@ -14,6 +15,10 @@ public record PipelineDefinition(
   /** Builds the record processor of a pipeline once its model is loaded. */
   @FunctionalInterface
   public interface ProcessorFactory {
-    RecordProcessor create(BatchedModel model, WriterSchemas schemas);
+    /**
+     * @param workers a pool for preprocessing too heavy for the event loop (image decoding)
+     */
+    RecordProcessor create(
+        BatchedModel model, WriterSchemas schemas, Executor workers, EngineConfig config);
   }
 }

@@ -22,6 +22,7 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
   private final String pipeline;
   private final Counter recordsIn;
   private final Counter recordsOut;
+  private final Counter recordsSkipped;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong consumerLag = new AtomicLong();
   private final Timer recordLatency;
@@ -34,6 +35,7 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
     this.pipeline = pipeline;
     this.recordsIn = registry.counter("streaminfer.records.in", "pipeline", pipeline);
     this.recordsOut = registry.counter("streaminfer.records.out", "pipeline", pipeline);
+    this.recordsSkipped = registry.counter("streaminfer.records.skipped", "pipeline", pipeline);
     registry.gauge("streaminfer.records.inflight", tags(), inFlight);
     registry.gauge("streaminfer.consumer.lag", tags(), consumerLag);
     this.recordLatency =
@@ -81,6 +83,15 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
     registry
         .counter("streaminfer.records.deadlettered", "pipeline", pipeline, "reason", reason)
         .increment();
+  }
+
+  @Override
+  public void skipped() {
+    recordsSkipped.increment();
+  }
+
+  public double recordsSkipped() {
+    return recordsSkipped.count();
   }
 
   @Override

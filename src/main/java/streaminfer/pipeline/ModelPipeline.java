@@ -3,15 +3,18 @@ package streaminfer.pipeline;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.avro.specific.SpecificRecord;
 import streaminfer.codec.AvroCodec;
 import streaminfer.family.FamilyTask;
+import streaminfer.family.StaleInputException;
 import streaminfer.stream.RecordProcessor;
 
 /**
  * Binds a model family to the stream: decode, preprocess, batched inference, postprocess, encode.
- * Decoding and validation run on the event loop (cheap, and a bad record fails before it takes a
- * batch slot); postprocessing and encoding run on the inference worker.
+ * Decoding and preprocessing run on {@code preprocessing} (the event loop itself for cheap
+ * families, a worker pool for image decoding); postprocessing and encoding run on the inference
+ * worker. A stale input completes with no output (skipped), not with a failure.
  */
 public final class ModelPipeline<I extends SpecificRecord, O extends SpecificRecord>
     implements RecordProcessor {
@@ -19,28 +22,43 @@ public final class ModelPipeline<I extends SpecificRecord, O extends SpecificRec
   private final AvroCodec<O> outputCodec;
   private final FamilyTask<I, O> task;
   private final BatchedModel model;
+  private final Executor preprocessing;
 
   public ModelPipeline(
       AvroCodec<I> inputCodec,
       AvroCodec<O> outputCodec,
       FamilyTask<I, O> task,
-      BatchedModel model) {
+      BatchedModel model,
+      Executor preprocessing) {
     this.inputCodec = inputCodec;
     this.outputCodec = outputCodec;
     this.task = task;
     this.model = model;
+    this.preprocessing = preprocessing;
   }
 
   @Override
   public CompletionStage<byte[]> process(String key, byte[] value) {
-    I input;
-    Map<String, float[]> row;
+    return CompletableFuture.supplyAsync(() -> prepare(value), preprocessing)
+        .thenCompose(
+            prepared ->
+                prepared == null
+                    ? CompletableFuture.<byte[]>completedFuture(null)
+                    : model
+                        .infer(prepared.row())
+                        .thenApply(
+                            outputs ->
+                                outputCodec.encode(task.toOutput(prepared.input(), outputs))));
+  }
+
+  private record Prepared<I>(I input, Map<String, float[]> row) {}
+
+  private Prepared<I> prepare(byte[] value) {
+    I input = inputCodec.decode(value);
     try {
-      input = inputCodec.decode(value);
-      row = task.toInputs(input);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      return new Prepared<>(input, task.toInputs(input));
+    } catch (StaleInputException stale) {
+      return null;
     }
-    return model.infer(row).thenApply(outputs -> outputCodec.encode(task.toOutput(input, outputs)));
   }
 }

@@ -8,6 +8,9 @@ public interface StreamMetrics {
 
   void deadLettered(String reason);
 
+  /** A record the processor chose not to answer (a stale frame in live mode). */
+  void skipped();
+
   void inFlight(int records);
 
   StreamMetrics NONE =
@@ -20,6 +23,9 @@ public interface StreamMetrics {
 
         @Override
         public void deadLettered(String reason) {}
+
+        @Override
+        public void skipped() {}
 
         @Override
         public void inFlight(int records) {}

@@ -138,7 +138,10 @@ public final class StreamVerticle extends VerticleBase {
 
   private void sendReady(TopicPartition partition, PartitionLane lane) {
     for (PartitionLane.Slot slot : lane.takeSendable()) {
-      if (slot.failure() == null) {
+      if (slot.failure() == null && slot.output() == null) {
+        metrics.skipped();
+        acknowledged(partition, lane, slot);
+      } else if (slot.failure() == null) {
         send(
             KafkaProducerRecord.create(config.outputTopic(), slot.key, slot.output()),
             partition,

@@ -110,6 +110,38 @@ class StreamVerticleTest {
     assertTrue(pending.get() >= sent.size());
   }
 
+  @Test
+  void skipsRecordsCompletedWithoutOutputAndCommitsPastThem() throws Exception {
+    List<String> sent = produce(100);
+    deploy(
+        StreamConfig.of(broker.bootstrapServers(), "g", "in", "out"),
+        (key, value) -> {
+          int sequence = Integer.parseInt(new String(value, StandardCharsets.UTF_8).split(":")[1]);
+          return CompletableFuture.completedFuture(sequence % 2 == 0 ? value : null);
+        });
+    assertEquals(50, read("out", 50).size());
+    await(() -> committed("g") == sent.size());
+  }
+
+  private long committed(String group) {
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers()))) {
+      return admin
+          .listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .values()
+          .stream()
+          .mapToLong(offset -> offset.offset())
+          .sum();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
   private void deploy(StreamConfig config, RecordProcessor processor) throws Exception {
     vertx
         .deployVerticle(new StreamVerticle(config, processor, StreamMetrics.NONE))

@@ -1,0 +1,95 @@
+package streaminfer.family.ssd;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import streaminfer.family.FamilyTask;
+import streaminfer.family.StaleInputException;
+import streaminfer.runtime.ModelMetadata;
+import streaminfer.v1.Detection;
+import streaminfer.v1.Detections;
+import streaminfer.v1.Frame;
+
+/**
+ * SSD: a video frame to the objects in it. Boxes come out normalized to the frame, and the model
+ * input is a stretch-resize of the whole frame, so normalized corners need no mapping back.
+ *
+ * <p>Live mode ({@code maxAge} present): a frame captured longer ago than {@code maxAge} is skipped
+ * before it is decoded, so a stream that fell behind catches up instead of queueing ever longer.
+ */
+public final class DetectionTask implements FamilyTask<Frame, Detections> {
+  private final String model;
+  private final String modelVersion;
+  private final String inputName;
+  private final String boxesName;
+  private final String logitsName;
+  private final FrameImageDecoder images;
+  private final FramePreprocessor preprocessor;
+  private final SsdDecoder decoder;
+  private final Optional<Duration> maxAge;
+  private final Clock clock;
+
+  public DetectionTask(
+      ModelMetadata metadata,
+      FrameImageDecoder images,
+      SsdDecoder decoder,
+      Optional<Duration> maxAge,
+      Clock clock) {
+    this.model = metadata.name();
+    this.modelVersion = Integer.toString(metadata.version());
+    this.inputName = metadata.inputs().get(0).name();
+    this.boxesName = metadata.output("boxes").name();
+    this.logitsName = metadata.output("logits").name();
+    this.images = images;
+    this.preprocessor = FramePreprocessor.fromMetadata(metadata);
+    this.decoder = decoder;
+    this.maxAge = maxAge;
+    this.clock = clock;
+  }
+
+  @Override
+  public Map<String, float[]> toInputs(Frame frame) {
+    if (maxAge.isPresent()) {
+      long ageMicros = clock.millis() * 1000 - frame.getCaptureTimeMicros();
+      if (ageMicros > maxAge.get().toNanos() / 1000) {
+        throw new StaleInputException(
+            "frame "
+                + frame.getStreamId()
+                + "#"
+                + frame.getSeq()
+                + " is "
+                + ageMicros / 1000
+                + " ms old");
+      }
+    }
+    return Map.of(inputName, preprocessor.preprocess(images.decode(frame)));
+  }
+
+  @Override
+  public Detections toOutput(Frame frame, Map<String, float[]> outputs) {
+    List<Box> boxes = decoder.decode(outputs.get(boxesName), outputs.get(logitsName));
+    List<Detection> detections = new ArrayList<>(boxes.size());
+    for (Box box : boxes) {
+      detections.add(
+          new Detection(
+              box.classId(),
+              decoder.labels().get(box.classId()),
+              box.score(),
+              box.xMin(),
+              box.yMin(),
+              box.xMax(),
+              box.yMax()));
+    }
+    return Detections.newBuilder()
+        .setStreamId(frame.getStreamId())
+        .setSeq(frame.getSeq())
+        .setCaptureTimeMicros(frame.getCaptureTimeMicros())
+        .setModel(model)
+        .setModelVersion(modelVersion)
+        .setDetections(detections)
+        .build();
+  }
+}
