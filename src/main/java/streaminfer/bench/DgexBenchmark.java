@@ -69,7 +69,14 @@ public final class DgexBenchmark {
         ModelSession session =
             repository.open("dgex", OptionalInt.empty(), DevicePolicy.CPU, tuning)) {
       for (int batch = 1; batch <= 128; batch *= 2) {
-        rows.add(report(rawOrt(session, generator, batch)));
+        String input = session.metadata().inputs().get(0).name();
+        rows.add(
+            report(
+                RawOrt.measure(
+                    session,
+                    batch,
+                    options.secondsPerBatchSize(),
+                    i -> Map.of(input, Floats.toArray(generator.next("raw").getValues())))));
       }
       rows.add(report(perRecord(backlog, generator, session, true)));
       rows.add(report(perRecord(backlog, generator, session, false)));
@@ -87,25 +94,6 @@ public final class DgexBenchmark {
     }
     printRatios(rows);
     return rows;
-  }
-
-  private Throughput rawOrt(ModelSession session, SyntheticPanels generator, int batch) {
-    String input = session.metadata().inputs().get(0).name();
-    List<Map<String, float[]>> rows = new ArrayList<>();
-    for (int i = 0; i < batch; i++) {
-      rows.add(Map.of(input, Floats.toArray(generator.next("raw").getValues())));
-    }
-    for (int warmup = 0; warmup < 3; warmup++) {
-      session.runRows(rows);
-    }
-    long start = System.nanoTime();
-    long budget = (long) (options.secondsPerBatchSize() * 1e9);
-    long done = 0;
-    while (System.nanoTime() - start < budget) {
-      session.runRows(rows);
-      done += batch;
-    }
-    return new Throughput("raw ORT, batch " + batch, done, (System.nanoTime() - start) / 1e9);
   }
 
   private Throughput passThrough(

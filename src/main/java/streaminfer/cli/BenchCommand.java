@@ -1,6 +1,7 @@
 package streaminfer.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -8,6 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import streaminfer.bench.DgexBenchmark;
+import streaminfer.bench.FramesBenchmark;
 import streaminfer.broker.BrokerConfig;
 import streaminfer.broker.EmbeddedKafkaBroker;
 
@@ -17,7 +19,7 @@ import streaminfer.broker.EmbeddedKafkaBroker;
     mixinStandardHelpOptions = true,
     description = "Benchmark a pipeline against its ceilings and a per-record baseline.")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "Pipeline to benchmark: dgex.")
+  @Parameters(index = "0", description = "What to benchmark: dgex or frames.")
   String pipeline;
 
   @Option(names = "--bootstrap", description = "Kafka bootstrap servers; default: embedded broker.")
@@ -42,6 +44,31 @@ final class BenchCommand implements Callable<Integer> {
 
   @Mixin BatchOptions batch;
 
+  @Option(names = "--seconds", defaultValue = "60", description = "frames: seconds per live run.")
+  double seconds;
+
+  @Option(names = "--fps", defaultValue = "60", description = "frames: per stream.")
+  double fps;
+
+  @Option(
+      names = "--streams",
+      split = ",",
+      defaultValue = "1,4,8",
+      description = "frames: stream counts of the live runs.")
+  List<Integer> streams;
+
+  @Option(
+      names = "--backlog-frames",
+      defaultValue = "4000",
+      description = "frames: saturation run.")
+  long backlogFrames;
+
+  @Option(
+      names = "--max-frame-age-ms",
+      defaultValue = "500",
+      description = "frames: live mode bound in the live runs.")
+  long maxFrameAgeMillis;
+
   @Option(names = "--partitions", defaultValue = "3")
   int partitions;
 
@@ -53,8 +80,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!"dgex".equals(pipeline)) {
-      System.err.println("only the dgex benchmark exists so far");
+    if (!List.of("dgex", "frames").contains(pipeline)) {
+      System.err.println("unknown benchmark " + pipeline + ": dgex or frames");
       return 2;
     }
     Path dir =
@@ -64,9 +91,28 @@ final class BenchCommand implements Callable<Integer> {
             ? EmbeddedKafkaBroker.start(new BrokerConfig(dir, 0, 0, partitions, Map.of()))
             : null;
     try {
+      String servers = broker != null ? broker.bootstrapServers() : bootstrap;
+      if (pipeline.equals("frames")) {
+        new FramesBenchmark(
+                new FramesBenchmark.Options(
+                    servers,
+                    modelsDir,
+                    secondsPerBatchSize,
+                    seconds,
+                    fps,
+                    streams,
+                    backlogFrames,
+                    batch.batchConfig(),
+                    batch.intraOpThreads,
+                    maxFrameAgeMillis,
+                    partitions),
+                System.out)
+            .run();
+        return 0;
+      }
       new DgexBenchmark(
               new DgexBenchmark.Options(
-                  broker != null ? broker.bootstrapServers() : bootstrap,
+                  servers,
                   modelsDir,
                   records,
                   baselineRecords,

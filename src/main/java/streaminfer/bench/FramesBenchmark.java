@@ -1,0 +1,244 @@
+package streaminfer.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import streaminfer.batch.BatchConfig;
+import streaminfer.codec.AvroCodec;
+import streaminfer.codec.WriterSchemas;
+import streaminfer.engine.Engine;
+import streaminfer.engine.EngineConfig;
+import streaminfer.family.ssd.FrameImageDecoder;
+import streaminfer.family.ssd.FramePreprocessor;
+import streaminfer.runtime.DevicePolicy;
+import streaminfer.runtime.ModelRepository;
+import streaminfer.runtime.ModelSession;
+import streaminfer.runtime.SessionTuning;
+import streaminfer.source.SyntheticCameras;
+import streaminfer.v1.Detections;
+import streaminfer.v1.Frame;
+
+/**
+ * SSD on live video, in one run on one broker and model: raw ORT frames/s at batch 1..32, then the
+ * engine through Kafka for 1, 4 and 8 cameras at their frame rate (capture-to-detection latency,
+ * skipped and missing frames), then the engine saturated by a backlog of 4 streams.
+ */
+public final class FramesBenchmark {
+  /** What to run. */
+  public record Options(
+      String bootstrap,
+      Path modelsDir,
+      double secondsPerBatchSize,
+      double secondsPerRun,
+      double fps,
+      List<Integer> streamCounts,
+      long backlogFrames,
+      BatchConfig batch,
+      int intraOpThreads,
+      long maxFrameAgeMillis,
+      int partitions) {}
+
+  private final Options options;
+  private final PrintStream out;
+  private final AvroCodec<Frame> frames = AvroCodec.forType(Frame.class, WriterSchemas.v1());
+  private final AvroCodec<Detections> detections =
+      AvroCodec.forType(Detections.class, WriterSchemas.v1());
+
+  public FramesBenchmark(Options options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  public void run() throws Exception {
+    double compute = 0;
+    ModelRepository repository = new ModelRepository(options.modelsDir());
+    try (ModelSession session =
+            repository.open(
+                "ssd",
+                OptionalInt.empty(),
+                DevicePolicy.CPU,
+                new SessionTuning(options.intraOpThreads(), 0));
+        SyntheticCameras cameras = new SyntheticCameras("raw", 1, 320, 320, 0.85f, 5)) {
+      FramePreprocessor preprocessor = FramePreprocessor.fromMetadata(session.metadata());
+      FrameImageDecoder decoder = new FrameImageDecoder();
+      String input = session.metadata().inputs().get(0).name();
+      List<Map<String, float[]>> rows = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        rows.add(Map.of(input, preprocessor.preprocess(decoder.decode(cameras.next(0).frame()))));
+      }
+      out.printf("%-40s %12s%n", "phase", "frames/s");
+      for (int batch = 1; batch <= 32; batch *= 2) {
+        Throughput raw = RawOrt.measure(session, batch, options.secondsPerBatchSize(), rows::get);
+        compute = Math.max(compute, raw.perSecond());
+        out.printf("%-40s %12.1f%n", raw.phase(), raw.perSecond());
+      }
+    }
+    out.println();
+    out.printf(
+        "%-8s %10s %10s %12s %10s %10s %9s %9s%n",
+        "streams", "offered", "output", "per stream", "p50 ms", "p99 ms", "skipped", "missing");
+    for (int streams : options.streamCounts()) {
+      live(streams);
+    }
+    double saturated = saturated(4);
+    out.println();
+    out.printf("best raw ORT                                %10.1f frames/s%n", compute);
+    out.printf("engine, 4-stream backlog                    %10.1f frames/s%n", saturated);
+    out.printf(
+        "engine / raw ORT                            %10.1f %%%n", 100 * saturated / compute);
+  }
+
+  private EngineConfig engineConfig(String prefix, long maxFrameAgeMillis) {
+    return EngineConfig.defaults(options.bootstrap(), options.modelsDir())
+        .withPipelines(List.of("ssd"))
+        .withHttpPort(0)
+        .withTopicPrefix(prefix)
+        .withBatch(options.batch(), options.batch().queueCapacity())
+        .withMaxFrameAgeMillis(maxFrameAgeMillis);
+  }
+
+  /** Cameras at their frame rate for a while; latency from capture to the published detection. */
+  private void live(int streams) throws Exception {
+    String prefix = "bench-live-" + streams + "-";
+    try (Backlog topics = new Backlog(options.bootstrap(), options.partitions());
+        Engine engine = Engine.start(engineConfig(prefix, options.maxFrameAgeMillis()))) {
+      List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+      AtomicBoolean stop = new AtomicBoolean();
+      Thread reader = new Thread(() -> read(prefix + "detections", latencies, stop), "latency");
+      reader.start();
+      long sent = produceLive(prefix + "frames", streams);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (latencies.size() + engine.metrics().get(0).recordsSkipped() < sent
+          && System.nanoTime() < end) {
+        Thread.sleep(50);
+      }
+      stop.set(true);
+      reader.join();
+      double skipped = engine.metrics().get(0).recordsSkipped();
+      List<Double> sorted = new ArrayList<>(latencies);
+      Collections.sort(sorted);
+      double seconds = options.secondsPerRun();
+      out.printf(
+          "%-8d %10.1f %10.1f %12.1f %10.1f %10.1f %9.0f %9.0f%n",
+          streams,
+          sent / seconds,
+          sorted.size() / seconds,
+          sorted.size() / seconds / streams,
+          percentile(sorted, 0.5),
+          percentile(sorted, 0.99),
+          skipped,
+          Math.max(0, sent - skipped - sorted.size()));
+      topics.delete(prefix + "frames", prefix + "detections");
+    }
+  }
+
+  private long produceLive(String topic, int streams) throws Exception {
+    long periodNanos = Math.round(1e9 / options.fps());
+    long ticks = Math.round(options.secondsPerRun() * options.fps());
+    long sent = 0;
+    try (KafkaProducer<String, byte[]> producer = producer();
+        SyntheticCameras cameras = new SyntheticCameras("cam", streams, 320, 320, 0.85f, 9)) {
+      long start = System.nanoTime();
+      for (long tick = 0; tick < ticks; tick++) {
+        long wait = start + tick * periodNanos - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        for (int s = 0; s < streams; s++) {
+          Frame frame = cameras.next(s).frame();
+          producer.send(new ProducerRecord<>(topic, frame.getStreamId(), frames.encode(frame)));
+          sent++;
+        }
+      }
+      producer.flush();
+    }
+    return sent;
+  }
+
+  private void read(String topic, List<Double> latencies, AtomicBoolean stop) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                options.bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "bench-reader-" + topic,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      while (!stop.get()) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+          Detections frame = detections.decode(record.value());
+          // The output's timestamp is when the engine produced it.
+          latencies.add(record.timestamp() - frame.getCaptureTimeMicros() / 1000.0);
+        }
+      }
+    }
+  }
+
+  /** The engine's ceiling on this model: a backlog of frames from 4 streams, no pacing. */
+  private double saturated(int streams) throws Exception {
+    String prefix = "bench-backlog-";
+    try (Backlog backlog = new Backlog(options.bootstrap(), options.partitions());
+        SyntheticCameras cameras = new SyntheticCameras("cam", streams, 320, 320, 0.85f, 13)) {
+      backlog.fill(
+          prefix + "frames",
+          prefix + "detections",
+          options.backlogFrames(),
+          i -> {
+            Frame frame = cameras.next((int) (i % streams)).frame();
+            return new Backlog.Keyed(frame.getStreamId(), frames.encode(frame));
+          });
+      try (Engine engine = Engine.start(engineConfig(prefix, 0))) {
+        Throughput result =
+            backlog.timeUntil(
+                "engine, backlog",
+                prefix + "detections",
+                options.backlogFrames(),
+                Duration.ofMinutes(10));
+        out.printf(
+            "engine mean batch size on the backlog: %.1f%n",
+            engine.metrics().get(0).meanBatchSize());
+        return result.perSecond();
+      } finally {
+        backlog.delete(prefix + "frames", prefix + "detections");
+      }
+    }
+  }
+
+  private KafkaProducer<String, byte[]> producer() {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            options.bootstrap(),
+            ProducerConfig.LINGER_MS_CONFIG,
+            "0"),
+        new StringSerializer(),
+        new ByteArraySerializer());
+  }
+
+  private static double percentile(List<Double> sorted, double which) {
+    return sorted.isEmpty()
+        ? Double.NaN
+        : sorted.get((int) Math.min(sorted.size() - 1, which * sorted.size()));
+  }
+}

@@ -1,0 +1,36 @@
+package streaminfer.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import streaminfer.runtime.ModelSession;
+
+/** The compute ceiling: a session run back to back on one prepared batch, no Kafka, no queues. */
+final class RawOrt {
+  private RawOrt() {}
+
+  /**
+   * Runs batches of {@code batch} rows for about {@code seconds} after three warm-up runs.
+   *
+   * @param row the model input row number {@code i}
+   */
+  static Throughput measure(
+      ModelSession session, int batch, double seconds, IntFunction<Map<String, float[]>> row) {
+    List<Map<String, float[]>> rows = new ArrayList<>();
+    for (int i = 0; i < batch; i++) {
+      rows.add(row.apply(i));
+    }
+    for (int warmup = 0; warmup < 3; warmup++) {
+      session.runRows(rows);
+    }
+    long start = System.nanoTime();
+    long budget = (long) (seconds * 1e9);
+    long done = 0;
+    while (System.nanoTime() - start < budget) {
+      session.runRows(rows);
+      done += batch;
+    }
+    return new Throughput("raw ORT, batch " + batch, done, (System.nanoTime() - start) / 1e9);
+  }
+}
