@@ -1,45 +1,87 @@
 package streaminfer.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
 import streaminfer.family.dgex.SyntheticPanels;
 import streaminfer.runtime.ModelRepository;
+import streaminfer.source.SyntheticCameras;
+import streaminfer.v1.Frame;
 import streaminfer.v1.GenePanel;
 
 /** What {@code serve --demo} feeds: synthetic records for each served pipeline, paced. */
 final class DemoFeed implements AutoCloseable {
-  private final List<PacedProducer> producers;
+  private static final int CAMERA_FPS = 60;
 
-  private DemoFeed(List<PacedProducer> producers) {
+  private final List<PacedProducer> producers;
+  private final List<AutoCloseable> sources;
+
+  private DemoFeed(List<PacedProducer> producers, List<AutoCloseable> sources) {
     this.producers = producers;
+    this.sources = sources;
   }
 
-  static DemoFeed start(String bootstrap, Path modelsDir, List<String> pipelines, int rate) {
-    if (!pipelines.equals(List.of("dgex"))) {
-      throw new IllegalArgumentException("the demo feed knows the dgex pipeline only");
+  /**
+   * @param topicPrefix the engine's topic prefix
+   * @param panelRate gene panels per second
+   */
+  static DemoFeed start(
+      String bootstrap, Path modelsDir, List<String> pipelines, String topicPrefix, int panelRate) {
+    List<PacedProducer> producers = new ArrayList<>();
+    List<AutoCloseable> sources = new ArrayList<>();
+    WriterSchemas schemas = WriterSchemas.v1();
+    for (String pipeline : pipelines) {
+      switch (pipeline) {
+        case "dgex" -> {
+          Path version =
+              new ModelRepository(modelsDir).versionDirectory("dgex", OptionalInt.empty());
+          SyntheticPanels panels = SyntheticPanels.fromGolden(version, 42);
+          AvroCodec<GenePanel> codec = AvroCodec.forType(GenePanel.class, schemas);
+          producers.add(
+              new PacedProducer(
+                  bootstrap,
+                  topicPrefix + "gene-panels",
+                  panelRate,
+                  Long.MAX_VALUE,
+                  n -> {
+                    String key = "demo-" + n;
+                    return new PacedProducer.Keyed(key, codec.encode(panels.next(key)));
+                  }));
+        }
+        case "ssd" -> {
+          SyntheticCameras camera = new SyntheticCameras("demo-cam", 1, 320, 320, 0.85f, 42);
+          sources.add(camera);
+          AvroCodec<Frame> codec = AvroCodec.forType(Frame.class, schemas);
+          producers.add(
+              new PacedProducer(
+                  bootstrap,
+                  topicPrefix + "frames",
+                  CAMERA_FPS,
+                  Long.MAX_VALUE,
+                  n -> {
+                    Frame frame = camera.next(0).frame();
+                    return new PacedProducer.Keyed(frame.getStreamId(), codec.encode(frame));
+                  }));
+        }
+        default -> throw new IllegalArgumentException("no demo feed for pipeline " + pipeline);
+      }
     }
-    Path version = new ModelRepository(modelsDir).versionDirectory("dgex", OptionalInt.empty());
-    SyntheticPanels panels = SyntheticPanels.fromGolden(version, 42);
-    AvroCodec<GenePanel> codec = AvroCodec.forType(GenePanel.class, WriterSchemas.v1());
-    PacedProducer producer =
-        new PacedProducer(
-            bootstrap,
-            "gene-panels",
-            rate,
-            Long.MAX_VALUE,
-            n -> {
-              String key = "demo-" + n;
-              return new PacedProducer.Keyed(key, codec.encode(panels.next(key)));
-            });
-    producer.startInBackground("demo-feed");
-    return new DemoFeed(List.of(producer));
+    producers.forEach(producer -> producer.startInBackground("demo-feed"));
+    return new DemoFeed(producers, sources);
   }
 
   @Override
   public void close() {
     producers.forEach(PacedProducer::close);
+    for (AutoCloseable source : sources) {
+      try {
+        source.close();
+      } catch (Exception e) {
+        // The demo is stopping anyway; nothing to recover.
+      }
+    }
   }
 }

@@ -138,7 +138,8 @@ final class ServeCommand implements Callable<Integer> {
     ConsoleReporter reporter = new ConsoleReporter(engine.metrics(), System.out);
     timers.scheduleAtFixedRate(
         reporter::report, reportEverySeconds, reportEverySeconds, TimeUnit.SECONDS);
-    DemoFeed feed = demo ? DemoFeed.start(servers, modelsDir, pipelines, demoRate) : null;
+    DemoFeed feed =
+        demo ? DemoFeed.start(servers, modelsDir, pipelines, topicPrefix, demoRate) : null;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

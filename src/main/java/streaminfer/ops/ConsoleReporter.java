@@ -30,13 +30,14 @@ public final class ConsoleReporter {
       double[] before = previous.getOrDefault(metrics.pipeline(), new double[2]);
       previous.put(metrics.pipeline(), new double[] {in, outCount});
       out.printf(
-          "%-8s in %8.0f/s  out %8.0f/s  total out %9.0f  dead-lettered %6.0f  latency p50 %s p99 %s"
-              + "  mean batch %5.1f  lag %d%n",
+          "%-6s in %7.0f/s  out %7.0f/s  total out %9.0f  dead-lettered %5.0f  skipped %5.0f"
+              + "  latency p50 %s p99 %s  mean batch %5.1f  lag %d%n",
           metrics.pipeline(),
           (in - before[0]) / seconds,
           (outCount - before[1]) / seconds,
           outCount,
           metrics.deadLettered(),
+          metrics.recordsSkipped(),
           percentile(metrics, 0.5),
           percentile(metrics, 0.99),
           metrics.batchSize().mean(),
