@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Option;
 import streaminfer.broker.Topics;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.source.JpegEncoder;
 import streaminfer.source.SyntheticCameras;
+import streaminfer.source.VideoFile;
 import streaminfer.v1.Frame;
 import streaminfer.v1.FrameEncoding;
 
@@ -32,7 +35,7 @@ import streaminfer.v1.FrameEncoding;
 @Command(
     name = "frames",
     mixinStandardHelpOptions = true,
-    description = "Frame records at a camera's pace: synthetic scenes or a directory of images.")
+    description = "Frame records at a camera's pace: synthetic scenes, images or a video file.")
 final class FramesCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
 
@@ -45,6 +48,9 @@ final class FramesCommand implements Callable<Integer> {
 
     @Option(names = "--dir", description = "JPEG/PNG files of a directory, in name order.")
     Path directory;
+
+    @Option(names = "--video", description = "A video file, decoded with FFmpeg, sent as JPEG.")
+    Path video;
   }
 
   @Option(names = "--streams", defaultValue = "1", description = "Synthetic streams.")
@@ -56,7 +62,10 @@ final class FramesCommand implements Callable<Integer> {
   @Option(names = "--fps", defaultValue = "60", description = "Frames per second per stream.")
   double fps;
 
-  @Option(names = "--seconds", defaultValue = "10", description = "How long to send.")
+  @Option(
+      names = "--seconds",
+      defaultValue = "10",
+      description = "How long to send; a video stops at its end unless --loop.")
   double seconds;
 
   @Option(names = "--size", defaultValue = "320", description = "Synthetic frame side, pixels.")
@@ -64,6 +73,9 @@ final class FramesCommand implements Callable<Integer> {
 
   @Option(names = "--topic", defaultValue = "frames")
   String topic;
+
+  @Option(names = "--loop", description = "Start a video again at its end.")
+  boolean loop;
 
   @Override
   public Integer call() throws Exception {
@@ -75,8 +87,9 @@ final class FramesCommand implements Callable<Integer> {
     long periodNanos = Math.round(1e9 / fps);
     long sent = 0;
     try (KafkaProducer<String, byte[]> producer = producer();
-        SyntheticCameras cameras =
-            new SyntheticCameras(stream, streamCount, size, size, 0.85f, 1)) {
+        SyntheticCameras cameras = new SyntheticCameras(stream, streamCount, size, size, 0.85f, 1);
+        JpegEncoder jpeg = new JpegEncoder(0.85f)) {
+      VideoFile video = source.video == null ? null : new VideoFile(source.video);
       long start = System.nanoTime();
       long nextReport = start + TimeUnit.SECONDS.toNanos(1);
       for (long tick = 0; tick < ticks; tick++) {
@@ -85,7 +98,21 @@ final class FramesCommand implements Callable<Integer> {
         if (wait > 0) {
           TimeUnit.NANOSECONDS.sleep(wait);
         }
-        for (int s = 0; s < streamCount; s++) {
+        if (video != null) {
+          Optional<BufferedImage> image = video.next();
+          if (image.isEmpty() && loop) {
+            video.close();
+            video = new VideoFile(source.video);
+            image = video.next();
+          }
+          if (image.isEmpty()) {
+            break;
+          }
+          Frame frame = encoded(image.get(), tick, jpeg);
+          producer.send(new ProducerRecord<>(topic, frame.getStreamId(), codec.encode(frame)));
+          sent++;
+        }
+        for (int s = 0; video == null && s < streamCount; s++) {
           Frame frame =
               source.synthetic
                   ? cameras.next(s).frame()
@@ -107,9 +134,24 @@ final class FramesCommand implements Callable<Integer> {
         }
       }
       producer.flush();
+      if (video != null) {
+        video.close();
+      }
     }
     System.out.printf("produced %d Frame records to %s%n", sent, topic);
     return 0;
+  }
+
+  private Frame encoded(BufferedImage image, long seq, JpegEncoder jpeg) {
+    return Frame.newBuilder()
+        .setStreamId(stream)
+        .setSeq(seq)
+        .setCaptureTimeMicros(System.currentTimeMillis() * 1000)
+        .setWidth(image.getWidth())
+        .setHeight(image.getHeight())
+        .setEncoding(FrameEncoding.JPEG)
+        .setData(ByteBuffer.wrap(jpeg.encode(image)))
+        .build();
   }
 
   private Frame fromFile(Path file, long seq) throws IOException {
