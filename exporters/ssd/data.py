@@ -65,7 +65,9 @@ def normalise(pixels):
 
 def preprocess(images, size):
     """uint8 N x H x W x 3 frames -> float32 N x 3 x size x size, exactly as served."""
-    pixels = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float()
+    # Frames decoded from PNG are read-only; torch wants writable memory (copied only then).
+    pixels = torch.from_numpy(np.require(images, requirements=["C", "W"]))
+    pixels = pixels.permute(0, 3, 1, 2).float()
     resized = F.interpolate(pixels, size=(size, size), mode="bilinear", align_corners=False)
     return normalise(resized)
 
