@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,6 +32,7 @@ import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
 import streaminfer.runtime.SessionTuning;
+import streaminfer.source.SceneObject;
 import streaminfer.source.SyntheticCameras;
 import streaminfer.v1.Detections;
 import streaminfer.v1.Frame;
@@ -92,8 +94,16 @@ public final class FramesBenchmark {
     }
     out.println();
     out.printf(
-        "%-8s %10s %10s %12s %10s %10s %9s %9s%n",
-        "streams", "offered", "output", "per stream", "p50 ms", "p99 ms", "skipped", "missing");
+        "%-8s %10s %10s %12s %10s %10s %9s %9s %10s%n",
+        "streams",
+        "offered",
+        "output",
+        "per stream",
+        "p50 ms",
+        "p99 ms",
+        "skipped",
+        "missing",
+        "recall@.5");
     for (int streams : options.streamCounts()) {
       live(streams);
     }
@@ -120,10 +130,13 @@ public final class FramesBenchmark {
     try (Backlog topics = new Backlog(options.bootstrap(), options.partitions());
         Engine engine = Engine.start(engineConfig(prefix, options.maxFrameAgeMillis()))) {
       List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+      Map<String, List<SceneObject>> truth = new ConcurrentHashMap<>();
+      DetectionRecall recall = new DetectionRecall(0.5);
       AtomicBoolean stop = new AtomicBoolean();
-      Thread reader = new Thread(() -> read(prefix + "detections", latencies, stop), "latency");
+      Thread reader =
+          new Thread(() -> read(prefix + "detections", latencies, truth, recall, stop), "latency");
       reader.start();
-      long sent = produceLive(prefix + "frames", streams);
+      long sent = produceLive(prefix + "frames", streams, truth);
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       while (latencies.size() + engine.metrics().get(0).recordsSkipped() < sent
           && System.nanoTime() < end) {
@@ -136,7 +149,7 @@ public final class FramesBenchmark {
       Collections.sort(sorted);
       double seconds = options.secondsPerRun();
       out.printf(
-          "%-8d %10.1f %10.1f %12.1f %10.1f %10.1f %9.0f %9.0f%n",
+          "%-8d %10.1f %10.1f %12.1f %10.1f %10.1f %9.0f %9.0f %10.3f%n",
           streams,
           sent / seconds,
           sorted.size() / seconds,
@@ -144,12 +157,14 @@ public final class FramesBenchmark {
           percentile(sorted, 0.5),
           percentile(sorted, 0.99),
           skipped,
-          Math.max(0, sent - skipped - sorted.size()));
+          Math.max(0, sent - skipped - sorted.size()),
+          recall.recall());
       topics.delete(prefix + "frames", prefix + "detections");
     }
   }
 
-  private long produceLive(String topic, int streams) throws Exception {
+  private long produceLive(String topic, int streams, Map<String, List<SceneObject>> truth)
+      throws Exception {
     long periodNanos = Math.round(1e9 / options.fps());
     long ticks = Math.round(options.secondsPerRun() * options.fps());
     long sent = 0;
@@ -162,7 +177,9 @@ public final class FramesBenchmark {
           TimeUnit.NANOSECONDS.sleep(wait);
         }
         for (int s = 0; s < streams; s++) {
-          Frame frame = cameras.next(s).frame();
+          SyntheticCameras.Shot shot = cameras.next(s);
+          Frame frame = shot.frame();
+          truth.put(frame.getStreamId() + "#" + frame.getSeq(), shot.truth());
           producer.send(new ProducerRecord<>(topic, frame.getStreamId(), frames.encode(frame)));
           sent++;
         }
@@ -172,7 +189,12 @@ public final class FramesBenchmark {
     return sent;
   }
 
-  private void read(String topic, List<Double> latencies, AtomicBoolean stop) {
+  private void read(
+      String topic,
+      List<Double> latencies,
+      Map<String, List<SceneObject>> truth,
+      DetectionRecall recall,
+      AtomicBoolean stop) {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -190,6 +212,10 @@ public final class FramesBenchmark {
           Detections frame = detections.decode(record.value());
           // The output's timestamp is when the engine produced it.
           latencies.add(record.timestamp() - frame.getCaptureTimeMicros() / 1000.0);
+          List<SceneObject> objects = truth.get(frame.getStreamId() + "#" + frame.getSeq());
+          if (objects != null) {
+            recall.add(objects, frame.getDetections());
+          }
         }
       }
     }
