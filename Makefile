@@ -40,12 +40,14 @@ test-java:
 	mvn -B -ntp $(MVN_PROFILE) verify
 
 run: build
-	java -jar $(JAR) serve --embedded-kafka --demo
+	java -jar $(JAR) serve --embedded-kafka --demo --pipelines dgex,ssd --max-frame-age-ms 500
 
 bench: build
 	java -jar $(JAR) bench dgex
+	java -jar $(JAR) bench frames
 
 models: deps
+	$(PYTHON) -m exporters.ssd all --out models/ssd/1
 	$(PYTHON) -m exporters.dgex all $(if $(filter paper,$(DGEX_SIZE)),--hidden 3000 --layers 3 --work-dir build/dgex-paper --out build/dgex-paper/1,--out models/dgex/1)
 
 clean:

@@ -127,8 +127,14 @@ public final class FramesBenchmark {
   /** Cameras at their frame rate for a while; latency from capture to the published detection. */
   private void live(int streams) throws Exception {
     String prefix = "bench-live-" + streams + "-";
-    try (Backlog topics = new Backlog(options.bootstrap(), options.partitions());
-        Engine engine = Engine.start(engineConfig(prefix, options.maxFrameAgeMillis()))) {
+    try (Backlog topics = new Backlog(options.bootstrap(), options.partitions())) {
+      live(streams, prefix);
+      topics.delete(prefix + "frames", prefix + "detections");
+    }
+  }
+
+  private void live(int streams, String prefix) throws Exception {
+    try (Engine engine = Engine.start(engineConfig(prefix, options.maxFrameAgeMillis()))) {
       List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
       Map<String, List<SceneObject>> truth = new ConcurrentHashMap<>();
       DetectionRecall recall = new DetectionRecall(0.5);
@@ -159,7 +165,6 @@ public final class FramesBenchmark {
           skipped,
           Math.max(0, sent - skipped - sorted.size()),
           recall.recall());
-      topics.delete(prefix + "frames", prefix + "detections");
     }
   }
 
@@ -234,20 +239,23 @@ public final class FramesBenchmark {
             Frame frame = cameras.next((int) (i % streams)).frame();
             return new Backlog.Keyed(frame.getStreamId(), frames.encode(frame));
           });
+      double rate;
       try (Engine engine = Engine.start(engineConfig(prefix, 0))) {
-        Throughput result =
-            backlog.timeUntil(
-                "engine, backlog",
-                prefix + "detections",
-                options.backlogFrames(),
-                Duration.ofMinutes(10));
+        rate =
+            backlog
+                .timeUntil(
+                    "engine, backlog",
+                    prefix + "detections",
+                    options.backlogFrames(),
+                    Duration.ofMinutes(10))
+                .perSecond();
         out.printf(
             "engine mean batch size on the backlog: %.1f%n",
             engine.metrics().get(0).meanBatchSize());
-        return result.perSecond();
-      } finally {
-        backlog.delete(prefix + "frames", prefix + "detections");
       }
+      // Deleted once the engine is closed, so no consumer fetches a vanishing topic.
+      backlog.delete(prefix + "frames", prefix + "detections");
+      return rate;
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -65,7 +66,15 @@ public final class StreamVerticle extends VerticleBase {
     consumer =
         KafkaConsumer.create(
             vertx, consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
-    consumer.exceptionHandler(error -> LOG.error("{}: consumer error", config.inputTopic(), error));
+    consumer.exceptionHandler(
+        error -> {
+          // Closing the consumer wakes its poll up; that is the stop, not a failure.
+          if (stopping && error instanceof WakeupException) {
+            LOG.debug("{}: consumer woken up to close", config.inputTopic());
+          } else {
+            LOG.error("{}: consumer error", config.inputTopic(), error);
+          }
+        });
     consumer.partitionsRevokedHandler(this::onRevoked);
     consumer.handler(this::onRecord);
     commitTimer = vertx.setPeriodic(config.commitIntervalMillis(), id -> commit());
