@@ -8,20 +8,16 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,27 +30,11 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import streaminfer.broker.BrokerConfig;
-import streaminfer.broker.EmbeddedKafkaBroker;
 
 /**
  * The issue's bar, as an outside client sees it: it knows only the wire contract (the .avsc files,
@@ -66,83 +46,18 @@ class WireContractClientIT {
   private static final int GOOD = 5_000;
   private static final int BAD = 100;
   private static final Path MODEL = Path.of("models/dgex/1/model.onnx");
-  private static final Duration DEADLINE = Duration.ofMinutes(4);
 
   @TempDir Path dataDir;
-  private EmbeddedKafkaBroker broker;
-  private Process engine;
-  private Path engineLog;
+  private EngineProcess engine;
 
   @BeforeEach
   void startBrokerAndEngine() throws Exception {
-    broker = EmbeddedKafkaBroker.start(BrokerConfig.defaults(dataDir.resolve("kafka")));
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      admin
-          .createTopics(List.of(new NewTopic("gene-panels", 3, (short) 1)))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    }
-    engine = startEngine();
-  }
-
-  private Process startEngine() throws Exception {
-    engineLog = dataDir.resolve("engine-" + System.nanoTime() + ".log");
-    return new ProcessBuilder(
-            javaBinary(),
-            "-jar",
-            "target/streaminfer.jar",
-            "serve",
-            "--bootstrap",
-            broker.bootstrapServers(),
-            "--device",
-            "cpu",
-            "--http-port",
-            "18765")
-        .redirectErrorStream(true)
-        .redirectOutput(engineLog.toFile())
-        .start();
-  }
-
-  @Test
-  void losesNothingWhenTheEngineIsKilledMidStreamAndStartedAgain() throws Exception {
-    Schema panelSchema = parse("schemas/GenePanel.avsc");
-    BinaryMessageEncoder<GenericRecord> encoder =
-        new BinaryMessageEncoder<>(GenericData.get(), panelSchema);
-    Random random = new Random(99);
-    List<Map.Entry<String, byte[]>> records = new ArrayList<>();
-    Set<String> sent = new HashSet<>();
-    for (int i = 0; i < 20_000; i++) {
-      String key = "k-" + i;
-      sent.add(key);
-      records.add(Map.entry(key, encode(encoder, panelSchema, key, randomPanel(random, 943))));
-    }
-    produce(records);
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (outputCount() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    engine.destroyForcibly();
-    assertTrue(engine.waitFor(30, TimeUnit.SECONDS));
-    long beforeRestart = outputCount();
-    assertTrue(
-        beforeRestart > 0 && beforeRestart < sent.size(),
-        "killed mid-stream: " + beforeRestart + " of " + sent.size() + " outputs");
-    engine = startEngine();
-    List<ConsumerRecord<String, byte[]>> outputs = consumeDistinct("gene-expression", sent.size());
-    Set<String> keys = new HashSet<>();
-    outputs.forEach(output -> keys.add(output.key()));
-    assertEquals(sent, keys, "every panel has an output after a crash and a restart");
+    engine = new EngineProcess(dataDir, "gene-panels", List.of());
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (engine.isAlive()) {
-      engine.destroy();
-      engine.waitFor(60, TimeUnit.SECONDS);
-    }
-    broker.close();
+    engine.close();
   }
 
   @Test
@@ -167,11 +82,11 @@ class WireContractClientIT {
       // SimpleEntry: a tombstone (null value) is one of the bad records.
       records.add(new AbstractMap.SimpleEntry<>(key, badRecord(i, random, encoder, panelSchema)));
     }
-    java.util.Collections.shuffle(records, random);
-    produce(records);
+    Collections.shuffle(records, random);
+    engine.produce("gene-panels", records);
 
-    List<ConsumerRecord<String, byte[]>> outputs = consume("gene-expression", GOOD);
-    List<ConsumerRecord<String, byte[]>> letters = consume("gene-panels.dlq", BAD);
+    List<ConsumerRecord<String, byte[]>> outputs = engine.consume("gene-expression", GOOD);
+    List<ConsumerRecord<String, byte[]>> letters = engine.consume("gene-panels.dlq", BAD);
 
     assertEquals(GOOD, outputs.size(), "one output per panel, nothing else");
     assertEquals(BAD, letters.size(), "one dead letter per bad record, nothing else");
@@ -212,47 +127,44 @@ class WireContractClientIT {
       }
     }
     assertEquals(panels.keySet(), outputKeys);
-    String metrics = scrape("/metrics");
+    String metrics = engine.scrape("/metrics");
     assertTrue(
         metrics.contains("streaminfer_records_out_total{pipeline=\"dgex\"} 5000.0"), metrics);
 
-    engine.destroy();
-    assertTrue(engine.waitFor(60, TimeUnit.SECONDS), "SIGTERM drains and exits");
     // 143 = 128 + SIGTERM: the JVM's status after its shutdown hooks ran.
-    assertEquals(143, engine.exitValue(), Files.readString(engineLog));
-    assertTrue(Files.readString(engineLog).contains("drained"), Files.readString(engineLog));
-    assertEquals(GOOD + BAD, committedOffsets("streaminfer-dgex"), "every record committed");
+    assertEquals(143, engine.terminate(), Files.readString(engine.log()));
+    assertTrue(Files.readString(engine.log()).contains("drained"), Files.readString(engine.log()));
+    assertEquals(GOOD + BAD, engine.committedOffsets("streaminfer-dgex"), "every record committed");
   }
 
-  private long outputCount() throws Exception {
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (int p = 0; p < 3; p++) {
-        latest.put(new TopicPartition("gene-expression", p), OffsetSpec.latest());
-      }
-      return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
-          .mapToLong(info -> info.offset())
-          .sum();
-    } catch (java.util.concurrent.ExecutionException e) {
-      return 0; // the engine has not created the output topic yet
+  @Test
+  void losesNothingWhenTheEngineIsKilledMidStreamAndStartedAgain() throws Exception {
+    Schema panelSchema = parse("schemas/GenePanel.avsc");
+    BinaryMessageEncoder<GenericRecord> encoder =
+        new BinaryMessageEncoder<>(GenericData.get(), panelSchema);
+    Random random = new Random(99);
+    List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+    Set<String> sent = new HashSet<>();
+    for (int i = 0; i < 20_000; i++) {
+      String key = "k-" + i;
+      sent.add(key);
+      records.add(Map.entry(key, encode(encoder, panelSchema, key, randomPanel(random, 943))));
     }
-  }
-
-  private long committedOffsets(String group) throws Exception {
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      return admin
-          .listConsumerGroupOffsets(group)
-          .partitionsToOffsetAndMetadata()
-          .get(30, TimeUnit.SECONDS)
-          .values()
-          .stream()
-          .mapToLong(offset -> offset.offset())
-          .sum();
+    engine.produce("gene-panels", records);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+    while (engine.endOffsets("gene-expression") == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
     }
+    engine.kill();
+    long beforeRestart = engine.endOffsets("gene-expression");
+    assertTrue(
+        beforeRestart > 0 && beforeRestart < sent.size(),
+        "killed mid-stream: " + beforeRestart + " of " + sent.size() + " outputs");
+    engine.start();
+    assertEquals(
+        sent,
+        engine.consumeDistinctKeys("gene-expression", sent.size()),
+        "every panel has an output after a crash and a restart");
   }
 
   /** Ten kinds of bad record, ten of each. */
@@ -340,99 +252,7 @@ class WireContractClientIT {
     return results;
   }
 
-  private void produce(List<Map.Entry<String, byte[]>> records) {
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
-      records.forEach(
-          r -> producer.send(new ProducerRecord<>("gene-panels", r.getKey(), r.getValue())));
-      producer.flush();
-    }
-  }
-
-  /** Reads until {@code count} records arrived, then a few quiet seconds more: nothing else. */
-  private List<ConsumerRecord<String, byte[]>> consume(String topic, int count) {
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "client-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long end = System.nanoTime() + DEADLINE.toNanos();
-      while (records.size() < count) {
-        if (System.nanoTime() > end || !engine.isAlive()) {
-          throw new AssertionError(
-              topic
-                  + ": "
-                  + records.size()
-                  + " of "
-                  + count
-                  + " records; engine log: "
-                  + engineLog);
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-      long quietUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-      while (System.nanoTime() < quietUntil) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
-  }
-
-  /** Reads until {@code count} distinct keys arrived; repeats are allowed (at least once). */
-  private List<ConsumerRecord<String, byte[]>> consumeDistinct(String topic, int count) {
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    Set<String> keys = new HashSet<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "distinct-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long end = System.nanoTime() + DEADLINE.toNanos();
-      while (keys.size() < count) {
-        if (System.nanoTime() > end || !engine.isAlive()) {
-          throw new AssertionError(
-              topic + ": " + keys.size() + " of " + count + " keys; engine log: " + engineLog);
-        }
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          records.add(record);
-          keys.add(record.key());
-        }
-      }
-    }
-    return records;
-  }
-
-  private static String scrape(String path) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://localhost:18765" + path)).build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
-  }
-
   private static Schema parse(String file) throws Exception {
     return new Schema.Parser().parse(new File(file));
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 }
