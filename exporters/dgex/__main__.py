@@ -6,10 +6,8 @@
 import argparse
 import sys
 import time
-from pathlib import Path
 
-from exporters.common.seeding import seed_everything
-from exporters.common.threads import DEFAULT_THREADS, use_threads
+from exporters.common.cli import build_parser, run
 from exporters.dgex.checkpoint import save_run
 from exporters.dgex.data import LANDMARK_GENES, TARGET_GENES, GeneratorConfig, generate
 from exporters.dgex.export import export
@@ -21,27 +19,7 @@ DEFAULT_OUT_DIR = "models/dgex/1"
 
 
 def main(argv=None):
-    args = _parser().parse_args(argv)
-    use_threads(args.threads)
-    seed_everything(args.seed)
-    if args.command in ("train", "all"):
-        train(args)
-    if args.command in ("export", "all"):
-        print(f"exported to {export(args.work, args.out, model_version(args))}")
-    if args.command in ("report", "all"):
-        print(f"report at {write_report(args.work, args.out)}")
-
-
-def model_version(args):
-    """``--version``, else the name of a Triton-style ``models/dgex/<version>`` directory.
-
-    Any other directory (a scratch export, the paper-size model) is version 1, so long runs never
-    fail at the end over a directory name.
-    """
-    if args.version is not None:
-        return args.version
-    name = Path(args.out).name
-    return int(name) if name.isdigit() else 1
+    run(_parser().parse_args(argv), train, export, write_report)
 
 
 def train(args):
@@ -76,17 +54,6 @@ def _print_epoch(epoch, validation_mae):
 
 def _parser():
     defaults_data, defaults_training = GeneratorConfig(), TrainingConfig()
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--work-dir", "--work", dest="work", default=DEFAULT_WORK_DIR,
-                        help="checkpoint and metrics directory (default: %(default)s)")
-    common.add_argument("--out", default=DEFAULT_OUT_DIR,
-                        help="model version directory to export to (default: %(default)s)")
-    common.add_argument("--version", type=int, default=None,
-                        help="model version in model.json (default: the --out directory name "
-                             "when it is an integer, else 1)")
-    common.add_argument("--seed", type=int, default=0)
-    common.add_argument("--threads", type=int, default=DEFAULT_THREADS)
-
     training = argparse.ArgumentParser(add_help=False)
     group = training.add_argument_group("data")
     group.add_argument("--landmarks", type=int, default=LANDMARK_GENES)
@@ -107,14 +74,9 @@ def _parser():
     group.add_argument("--max-epochs", type=int, default=defaults_training.max_epochs)
     group.add_argument("--patience", type=int, default=defaults_training.patience)
 
-    parser = argparse.ArgumentParser(prog="python -m exporters.dgex", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("train", parents=[common, training], help="train D-GEX and baselines")
-    commands.add_parser("export", parents=[common],
-                        help="write model.onnx, model.json, golden.json")
-    commands.add_parser("report", parents=[common], help="write report.md and figures")
-    commands.add_parser("all", parents=[common, training], help="train, export and report")
-    return parser
+    return build_parser("python -m exporters.dgex", __doc__, DEFAULT_WORK_DIR, DEFAULT_OUT_DIR, training,
+                        train_help="train D-GEX and baselines",
+                        export_help="write model.onnx, model.json, golden.json")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,6 @@
 """A tiny end-to-end run of ``python -m exporters.dgex all`` and checks on what it ships."""
 
 import json
-from argparse import Namespace
 
 import numpy as np
 import onnx
@@ -10,7 +9,7 @@ from onnx import numpy_helper
 
 from exporters.common.manifest import sha256_of
 from exporters.common.onnx_export import BATCH_AXIS, tensor_dims
-from exporters.dgex.__main__ import main, model_version
+from exporters.dgex.__main__ import main
 
 LANDMARKS, TARGETS = 12, 20
 TINY_RUN = [
@@ -115,9 +114,3 @@ def test_report_compares_the_three_models_and_links_small_figures(shipped):
     for figure in ("mae_by_model.png", "per_gene_mae_dgex_vs_linear.png"):
         assert f"]({figure})" in report
         assert 0 < (shipped / figure).stat().st_size < 300_000
-
-
-def test_model_version_comes_from_the_version_directory_unless_given():
-    assert model_version(Namespace(version=None, out="models/dgex/3")) == 3
-    assert model_version(Namespace(version=None, out="build/dgex-paper/model")) == 1
-    assert model_version(Namespace(version=7, out="models/dgex/3")) == 7

@@ -9,10 +9,8 @@ import argparse
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
-from exporters.common.seeding import seed_everything
-from exporters.common.threads import DEFAULT_THREADS, use_threads
+from exporters.common.cli import build_parser, run
 from exporters.shapes.scenes import SceneConfig
 from exporters.ssd.checkpoint import save_run
 from exporters.ssd.data import load_split
@@ -26,23 +24,7 @@ ABLATION_VARIANTS = {"hard_negative_mining": 3, "all_negatives": None}
 
 
 def main(argv=None):
-    args = _parser().parse_args(argv)
-    use_threads(args.threads)
-    seed_everything(args.seed)
-    if args.command in ("train", "all"):
-        train(args)
-    if args.command in ("export", "all"):
-        print(f"exported to {export(args.work, args.out, model_version(args))}")
-    if args.command in ("report", "all"):
-        print(f"report at {write_report(args.work, args.out)}")
-
-
-def model_version(args):
-    """``--version``, else the name of a ``models/ssd/<version>`` directory, else 1."""
-    if args.version is not None:
-        return args.version
-    name = Path(args.out).name
-    return int(name) if name.isdigit() else 1
+    run(_parser().parse_args(argv), train, export, write_report)
 
 
 def train(args):
@@ -91,17 +73,6 @@ def _print_progress(step, losses):
 
 def _parser():
     defaults = TrainingConfig()
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--work-dir", "--work", dest="work", default=DEFAULT_WORK_DIR,
-                        help="checkpoint and metrics directory (default: %(default)s)")
-    common.add_argument("--out", default=DEFAULT_OUT_DIR,
-                        help="model version directory to export to (default: %(default)s)")
-    common.add_argument("--version", type=int, default=None,
-                        help="model version in model.json (default: the --out directory name "
-                             "when it is an integer, else 1)")
-    common.add_argument("--seed", type=int, default=0)
-    common.add_argument("--threads", type=int, default=DEFAULT_THREADS)
-
     training = argparse.ArgumentParser(add_help=False)
     group = training.add_argument_group("data")
     group.add_argument("--frame-size", type=int, default=SceneConfig().width,
@@ -121,15 +92,9 @@ def _parser():
     group.add_argument("--ablation-steps", type=int, default=1000,
                        help="steps of each ablation variant; 0 skips the ablation")
 
-    parser = argparse.ArgumentParser(prog="python -m exporters.ssd", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("train", parents=[common, training],
-                        help="train the SSD and the ablation pair")
-    commands.add_parser("export", parents=[common],
-                        help="write model.onnx, model.json, golden.json and golden/")
-    commands.add_parser("report", parents=[common], help="write report.md and figures")
-    commands.add_parser("all", parents=[common, training], help="train, export and report")
-    return parser
+    return build_parser("python -m exporters.ssd", __doc__, DEFAULT_WORK_DIR, DEFAULT_OUT_DIR, training,
+                        train_help="train the SSD and the ablation pair",
+                        export_help="write model.onnx, model.json, golden.json and golden/")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,6 @@
 """A tiny end-to-end run of ``python -m exporters.ssd all`` and checks on what it ships."""
 
 import json
-from argparse import Namespace
 
 import numpy as np
 import onnx
@@ -12,7 +11,7 @@ from PIL import Image
 from exporters.common.manifest import sha256_of
 from exporters.common.onnx_export import BATCH_AXIS, tensor_dims
 from exporters.ssd import onnx_numpy
-from exporters.ssd.__main__ import main, model_version
+from exporters.ssd.__main__ import main
 from exporters.ssd.data import preprocess
 from exporters.ssd.decoding import detect
 from exporters.ssd.export import read_f32
@@ -112,9 +111,3 @@ def test_report_shows_map_and_ablation_and_links_small_figures(shipped):
     for figure in ("pr_curves.png", "detections.png", "training_loss.png"):
         assert f"]({figure})" in report
         assert 0 < (shipped / figure).stat().st_size < 300_000
-
-
-def test_model_version_comes_from_the_version_directory_unless_given():
-    assert model_version(Namespace(version=None, out="models/ssd/3")) == 3
-    assert model_version(Namespace(version=None, out="build/ssd-scratch")) == 1
-    assert model_version(Namespace(version=7, out="models/ssd/3")) == 7
