@@ -176,10 +176,11 @@ public final class DgexBenchmark {
     String prefix = "bench-engine-" + round + "-";
     fill(backlog, prefix + "gene-panels", prefix + "gene-expression", options.records(), generator);
     EngineConfig config =
-        EngineConfig.defaults(options.bootstrap(), options.modelsDir())
-            .withHttpPort(0)
-            .withTopicPrefix(prefix)
-            .withBatch(options.batch(), options.batch().queueCapacity());
+        EngineConfig.builder(options.bootstrap(), options.modelsDir())
+            .httpPort(0)
+            .topicPrefix(prefix)
+            .batch(options.batch(), options.batch().queueCapacity())
+            .build();
     try (Engine engine = Engine.start(config)) {
       Throughput result =
           backlog.timeUntil(

@@ -116,12 +116,13 @@ public final class FramesBenchmark {
   }
 
   private EngineConfig engineConfig(String prefix, long maxFrameAgeMillis) {
-    return EngineConfig.defaults(options.bootstrap(), options.modelsDir())
-        .withPipelines(List.of("ssd"))
-        .withHttpPort(0)
-        .withTopicPrefix(prefix)
-        .withBatch(options.batch(), options.batch().queueCapacity())
-        .withMaxFrameAgeMillis(maxFrameAgeMillis);
+    return EngineConfig.builder(options.bootstrap(), options.modelsDir())
+        .pipelines(List.of("ssd"))
+        .httpPort(0)
+        .topicPrefix(prefix)
+        .batch(options.batch(), options.batch().queueCapacity())
+        .maxFrameAgeMillis(maxFrameAgeMillis)
+        .build();
   }
 
   /** Cameras at their frame rate for a while; latency from capture to the published detection. */

@@ -143,14 +143,19 @@ final class FramesCommand implements Callable<Integer> {
   }
 
   private Frame encoded(BufferedImage image, long seq, JpegEncoder jpeg) {
+    return frame(seq, image, FrameEncoding.JPEG, jpeg.encode(image));
+  }
+
+  /** A frame of this stream, captured now. */
+  private Frame frame(long seq, BufferedImage image, FrameEncoding encoding, byte[] data) {
     return Frame.newBuilder()
         .setStreamId(stream)
         .setSeq(seq)
         .setCaptureTimeMicros(System.currentTimeMillis() * 1000)
         .setWidth(image.getWidth())
         .setHeight(image.getHeight())
-        .setEncoding(FrameEncoding.JPEG)
-        .setData(ByteBuffer.wrap(jpeg.encode(image)))
+        .setEncoding(encoding)
+        .setData(ByteBuffer.wrap(data))
         .build();
   }
 
@@ -161,15 +166,7 @@ final class FramesCommand implements Callable<Integer> {
       throw new IOException(file + " is not an image ImageIO can read");
     }
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    return Frame.newBuilder()
-        .setStreamId(stream)
-        .setSeq(seq)
-        .setCaptureTimeMicros(System.currentTimeMillis() * 1000)
-        .setWidth(image.getWidth())
-        .setHeight(image.getHeight())
-        .setEncoding(name.endsWith(".png") ? FrameEncoding.PNG : FrameEncoding.JPEG)
-        .setData(ByteBuffer.wrap(bytes))
-        .build();
+    return frame(seq, image, name.endsWith(".png") ? FrameEncoding.PNG : FrameEncoding.JPEG, bytes);
   }
 
   private static List<Path> imagesIn(Path directory) throws IOException {

@@ -110,21 +110,19 @@ final class ServeCommand implements Callable<Integer> {
             : null;
     String servers = broker != null ? broker.bootstrapServers() : bootstrap;
     EngineConfig config =
-        new EngineConfig(
-            servers,
-            modelsDir,
-            pipelines,
-            DevicePolicy.parse(device),
-            batch.tuning(),
-            batch.batchConfig(),
-            batch.maxInFlight,
-            groupPrefix,
-            httpPort,
-            topicPrefix,
-            partitions,
-            Optional.ofNullable(schemasDir),
-            maxFrameAgeMillis,
-            maxFramePixels);
+        EngineConfig.builder(servers, modelsDir)
+            .pipelines(pipelines)
+            .devicePolicy(DevicePolicy.parse(device))
+            .tuning(batch.tuning())
+            .batch(batch.batchConfig(), batch.maxInFlight)
+            .groupIdPrefix(groupPrefix)
+            .httpPort(httpPort)
+            .topicPrefix(topicPrefix)
+            .topicPartitions(partitions)
+            .schemasDir(Optional.ofNullable(schemasDir))
+            .maxFrameAgeMillis(maxFrameAgeMillis)
+            .maxFramePixels(maxFramePixels)
+            .build();
     Engine engine;
     try {
       engine = Engine.start(config);

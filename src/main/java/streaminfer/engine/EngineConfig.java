@@ -51,111 +51,106 @@ public record EngineConfig(
     }
   }
 
-  public static EngineConfig defaults(String bootstrapServers, Path modelsDir) {
-    return new EngineConfig(
-        bootstrapServers,
-        modelsDir,
-        List.of("dgex"),
-        DevicePolicy.PREFER_GPU,
-        SessionTuning.defaults(),
-        BatchConfig.defaults(),
-        1024,
-        "streaminfer",
-        8080,
-        "",
-        3,
-        Optional.empty(),
-        0,
-        FrameImageDecoder.DEFAULT_MAX_PIXELS);
+  /** A builder holding the defaults: D-GEX only, prefer-gpu, batches of 64 within 5 ms. */
+  public static Builder builder(String bootstrapServers, Path modelsDir) {
+    return new Builder(bootstrapServers, modelsDir);
   }
 
-  public EngineConfig withPipelines(List<String> names) {
-    return new EngineConfig(
-        bootstrapServers,
-        modelsDir,
-        names,
-        devicePolicy,
-        tuning,
-        batch,
-        maxInFlightRecords,
-        groupIdPrefix,
-        httpPort,
-        topicPrefix,
-        topicPartitions,
-        schemasDir,
-        maxFrameAgeMillis,
-        maxFramePixels);
-  }
+  /** Builds an {@link EngineConfig}; every setter returns the builder. */
+  public static final class Builder {
+    private final String bootstrapServers;
+    private final Path modelsDir;
+    private List<String> pipelines = List.of("dgex");
+    private DevicePolicy devicePolicy = DevicePolicy.PREFER_GPU;
+    private SessionTuning tuning = SessionTuning.defaults();
+    private BatchConfig batch = BatchConfig.defaults();
+    private int maxInFlightRecords = BatchConfig.defaults().queueCapacity();
+    private String groupIdPrefix = "streaminfer";
+    private int httpPort = 8080;
+    private String topicPrefix = "";
+    private int topicPartitions = 3;
+    private Optional<Path> schemasDir = Optional.empty();
+    private long maxFrameAgeMillis;
+    private long maxFramePixels = FrameImageDecoder.DEFAULT_MAX_PIXELS;
 
-  public EngineConfig withMaxFrameAgeMillis(long millis) {
-    return new EngineConfig(
-        bootstrapServers,
-        modelsDir,
-        pipelines,
-        devicePolicy,
-        tuning,
-        batch,
-        maxInFlightRecords,
-        groupIdPrefix,
-        httpPort,
-        topicPrefix,
-        topicPartitions,
-        schemasDir,
-        millis,
-        maxFramePixels);
-  }
+    private Builder(String bootstrapServers, Path modelsDir) {
+      this.bootstrapServers = bootstrapServers;
+      this.modelsDir = modelsDir;
+    }
 
-  public EngineConfig withHttpPort(int port) {
-    return new EngineConfig(
-        bootstrapServers,
-        modelsDir,
-        pipelines,
-        devicePolicy,
-        tuning,
-        batch,
-        maxInFlightRecords,
-        groupIdPrefix,
-        port,
-        topicPrefix,
-        topicPartitions,
-        schemasDir,
-        maxFrameAgeMillis,
-        maxFramePixels);
-  }
+    public Builder pipelines(List<String> names) {
+      this.pipelines = names;
+      return this;
+    }
 
-  public EngineConfig withTopicPrefix(String prefix) {
-    return new EngineConfig(
-        bootstrapServers,
-        modelsDir,
-        pipelines,
-        devicePolicy,
-        tuning,
-        batch,
-        maxInFlightRecords,
-        groupIdPrefix,
-        httpPort,
-        prefix,
-        topicPartitions,
-        schemasDir,
-        maxFrameAgeMillis,
-        maxFramePixels);
-  }
+    public Builder devicePolicy(DevicePolicy policy) {
+      this.devicePolicy = policy;
+      return this;
+    }
 
-  public EngineConfig withBatch(BatchConfig newBatch, int newMaxInFlightRecords) {
-    return new EngineConfig(
-        bootstrapServers,
-        modelsDir,
-        pipelines,
-        devicePolicy,
-        tuning,
-        newBatch,
-        newMaxInFlightRecords,
-        groupIdPrefix,
-        httpPort,
-        topicPrefix,
-        topicPartitions,
-        schemasDir,
-        maxFrameAgeMillis,
-        maxFramePixels);
+    public Builder tuning(SessionTuning sessionTuning) {
+      this.tuning = sessionTuning;
+      return this;
+    }
+
+    /** The batcher and the in-flight bound, which must cover at least one batch. */
+    public Builder batch(BatchConfig config, int maxInFlight) {
+      this.batch = config;
+      this.maxInFlightRecords = maxInFlight;
+      return this;
+    }
+
+    public Builder groupIdPrefix(String prefix) {
+      this.groupIdPrefix = prefix;
+      return this;
+    }
+
+    public Builder httpPort(int port) {
+      this.httpPort = port;
+      return this;
+    }
+
+    public Builder topicPrefix(String prefix) {
+      this.topicPrefix = prefix;
+      return this;
+    }
+
+    public Builder topicPartitions(int partitions) {
+      this.topicPartitions = partitions;
+      return this;
+    }
+
+    public Builder schemasDir(Optional<Path> directory) {
+      this.schemasDir = directory;
+      return this;
+    }
+
+    public Builder maxFrameAgeMillis(long millis) {
+      this.maxFrameAgeMillis = millis;
+      return this;
+    }
+
+    public Builder maxFramePixels(long pixels) {
+      this.maxFramePixels = pixels;
+      return this;
+    }
+
+    public EngineConfig build() {
+      return new EngineConfig(
+          bootstrapServers,
+          modelsDir,
+          pipelines,
+          devicePolicy,
+          tuning,
+          batch,
+          maxInFlightRecords,
+          groupIdPrefix,
+          httpPort,
+          topicPrefix,
+          topicPartitions,
+          schemasDir,
+          maxFrameAgeMillis,
+          maxFramePixels);
+    }
   }
 }

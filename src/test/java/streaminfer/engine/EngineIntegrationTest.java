@@ -56,7 +56,7 @@ class EngineIntegrationTest {
   }
 
   private EngineConfig config() {
-    return EngineConfig.defaults(broker.bootstrapServers(), MODELS).withHttpPort(0);
+    return EngineConfig.builder(broker.bootstrapServers(), MODELS).httpPort(0).build();
   }
 
   @Test

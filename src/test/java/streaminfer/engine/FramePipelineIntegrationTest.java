@@ -47,10 +47,10 @@ class FramePipelineIntegrationTest {
     broker.close();
   }
 
-  private EngineConfig config() {
-    return EngineConfig.defaults(broker.bootstrapServers(), Path.of("models"))
-        .withHttpPort(0)
-        .withPipelines(List.of("ssd"));
+  private EngineConfig.Builder config() {
+    return EngineConfig.builder(broker.bootstrapServers(), Path.of("models"))
+        .httpPort(0)
+        .pipelines(List.of("ssd"));
   }
 
   @Test
@@ -70,7 +70,7 @@ class FramePipelineIntegrationTest {
     }
     KafkaTestClients.produce(broker.bootstrapServers(), "frames", records);
 
-    try (Engine engine = Engine.start(config())) {
+    try (Engine engine = Engine.start(config().build())) {
       List<ConsumerRecord<String, byte[]>> outputs =
           KafkaTestClients.consumeUntil(
               broker.bootstrapServers(), "detections", DEADLINE, r -> r.size() >= truth.size());
@@ -107,7 +107,7 @@ class FramePipelineIntegrationTest {
       }
     }
     KafkaTestClients.produce(broker.bootstrapServers(), "frames", stale);
-    try (Engine engine = Engine.start(config().withMaxFrameAgeMillis(5_000))) {
+    try (Engine engine = Engine.start(config().maxFrameAgeMillis(5_000).build())) {
       long end = System.nanoTime() + DEADLINE.toNanos();
       while (engine.metrics().get(0).recordsSkipped() < 20 && System.nanoTime() < end) {
         Thread.sleep(50);
