@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +39,15 @@ final class SessionFactory {
         LOG.info("{}: running on CUDA device {}", modelFile, tuning.cudaDeviceId());
         return new OpenedSession(session, Device.CUDA, Optional.empty());
       } catch (OrtException e) {
-        // ORT's message names the shared libraries it could not load (libcudart, libcudnn...).
-        reason = "the CUDA execution provider failed to load: " + e.getMessage();
+        List<String> missing = CudaLibraries.missing(CudaLibraries.searchPath());
+        reason =
+            "the CUDA execution provider failed to load: "
+                + e.getMessage()
+                + (missing.isEmpty()
+                    ? ""
+                    : " (missing on this host: "
+                        + String.join(", ", missing)
+                        + "; onnxruntime_gpu needs CUDA 12.x and cuDNN 9)");
       }
     }
     if (policy == DevicePolicy.GPU) {
