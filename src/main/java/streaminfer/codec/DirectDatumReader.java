@@ -76,7 +76,7 @@ final class DirectDatumReader<T> implements DatumReader<T> {
         return data.createEnum(s.getEnumSymbols().get(in.readEnum()), s);
       case ARRAY:
         return s.getElementType().getType() == Schema.Type.FLOAT
-            ? readFloats(in)
+            ? FloatList.readFrom(in)
             : readArray(s, in);
       case MAP:
         return readMap(s, in);
@@ -111,19 +111,6 @@ final class DirectDatumReader<T> implements DatumReader<T> {
   private static Object readString(Schema s, Decoder in) throws IOException {
     // Generated classes built with stringType String mark their strings; others expect Utf8.
     return "String".equals(s.getProp(JAVA_STRING_PROP)) ? in.readString() : in.readString(null);
-  }
-
-  private static FloatList readFloats(Decoder in) throws IOException {
-    long blockSize = in.readArrayStart();
-    FloatList floats = FloatList.forDecoding(blockSize);
-    while (blockSize > 0) {
-      for (long i = 0; i < blockSize; i++) {
-        floats.append(in.readFloat());
-      }
-      blockSize = in.arrayNext();
-    }
-    floats.trim();
-    return floats;
   }
 
   private GenericData.Array<Object> readArray(Schema s, Decoder in) throws IOException {

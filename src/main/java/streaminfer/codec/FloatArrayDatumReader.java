@@ -22,16 +22,6 @@ final class FloatArrayDatumReader<T> extends SpecificDatumReader<T> {
     if (expected.getElementType().getType() != Schema.Type.FLOAT) {
       return super.readArray(old, expected, in);
     }
-    long blockSize = in.readArrayStart();
-    FloatList floats = FloatList.forDecoding(blockSize);
-    while (blockSize > 0) {
-      for (long i = 0; i < blockSize; i++) {
-        // readFloat also promotes an int or long written by a writer schema with another type.
-        floats.append(in.readFloat());
-      }
-      blockSize = in.arrayNext();
-    }
-    floats.trim();
-    return floats;
+    return FloatList.readFrom(in);
   }
 }

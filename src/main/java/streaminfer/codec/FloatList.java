@@ -1,9 +1,11 @@
 package streaminfer.codec;
 
+import java.io.IOException;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.RandomAccess;
+import org.apache.avro.io.Decoder;
 
 /**
  * A fixed-size {@code List<Float>} over a {@code float[]}, like {@link Arrays#asList} for
@@ -22,6 +24,24 @@ final class FloatList extends AbstractList<Float> implements RandomAccess {
   FloatList(float[] elements) {
     this.elements = Objects.requireNonNull(elements, "elements");
     this.size = elements.length;
+  }
+
+  /**
+   * Reads an Avro {@code array<float>} without boxing. A {@link
+   * org.apache.avro.io.ResolvingDecoder} also promotes ints or longs written by a writer schema
+   * with another element type.
+   */
+  static FloatList readFrom(Decoder in) throws IOException {
+    long blockSize = in.readArrayStart();
+    FloatList floats = forDecoding(blockSize);
+    while (blockSize > 0) {
+      for (long i = 0; i < blockSize; i++) {
+        floats.append(in.readFloat());
+      }
+      blockSize = in.arrayNext();
+    }
+    floats.trim();
+    return floats;
   }
 
   /** An empty list that the decoder fills with {@link #append}. */
