@@ -48,6 +48,7 @@ bench: build
 
 models: deps
 	$(PYTHON) -m exporters.ssd all --out models/ssd/1
+	$(PYTHON) -m exporters.guesswhat all --out models/guesswhat-qgen/1
 	$(PYTHON) -m exporters.dgex all $(if $(filter paper,$(DGEX_SIZE)),--hidden 3000 --layers 3 --work-dir build/dgex-paper --out build/dgex-paper/1,--out models/dgex/1)
 
 clean:
