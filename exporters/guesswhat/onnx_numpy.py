@@ -8,21 +8,12 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+from exporters.common.onnx_numpy import evaluate, reshape
+
 
 def run(model, inputs):
     """Evaluates ``model`` (an onnx ModelProto) on ``{input name: array}``; returns the outputs."""
-    values = {init.name: numpy_helper.to_array(init) for init in model.graph.initializer}
-    values.update(inputs)
-    for node in model.graph.node:
-        if node.op_type not in OPS:
-            raise NotImplementedError(f"no NumPy implementation of ONNX op {node.op_type}")
-        args = [values[name] if name else None for name in node.input]
-        attributes = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
-        results = OPS[node.op_type](*args, **attributes)
-        if not isinstance(results, tuple):
-            results = (results,)
-        values.update(zip(node.output, results))
-    return [values[output.name] for output in model.graph.output]
+    return evaluate(model, inputs, OPS)
 
 
 def _sigmoid(x):
@@ -55,11 +46,6 @@ def lstm(x, w, r, b=None, sequence_lens=None, initial_h=None, initial_c=None, p=
 
 def _axes(axes_input, axes):
     return tuple(int(a) for a in (axes if axes_input is None else axes_input))
-
-
-def reshape(x, shape, allowzero=0):
-    shape = [x.shape[i] if (d == 0 and not allowzero) else int(d) for i, d in enumerate(shape)]
-    return x.reshape(shape)
 
 
 def slice_(x, starts, ends, axes=None, steps=None):

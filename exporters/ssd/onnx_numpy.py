@@ -5,24 +5,14 @@ graph itself (not the torch module) and compare it with the torch outputs.
 """
 
 import numpy as np
-import onnx
 from onnx import numpy_helper
+
+from exporters.common.onnx_numpy import evaluate, reshape
 
 
 def run(model, inputs):
     """Evaluates ``model`` (an onnx ModelProto) on ``{input name: array}``; returns the outputs."""
-    values = {init.name: numpy_helper.to_array(init) for init in model.graph.initializer}
-    values.update(inputs)
-    for node in model.graph.node:
-        if node.op_type not in OPS:
-            raise NotImplementedError(f"no NumPy implementation of ONNX op {node.op_type}")
-        args = [values[name] if name else None for name in node.input]
-        attributes = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
-        results = OPS[node.op_type](*args, **attributes)
-        if not isinstance(results, tuple):
-            results = (results,)
-        values.update(zip(node.output, results))
-    return [values[output.name] for output in model.graph.output]
+    return evaluate(model, inputs, OPS)
 
 
 def conv(x, w, b=None, strides=(1, 1), pads=(0, 0, 0, 0), dilations=(1, 1), group=1,
@@ -43,11 +33,6 @@ def conv(x, w, b=None, strides=(1, 1), pads=(0, 0, 0, 0), dilations=(1, 1), grou
     if b is not None:
         out = out + b[None, :, None, None]
     return out.astype(np.float32)
-
-
-def reshape(x, shape, allowzero=0):
-    shape = [x.shape[i] if (d == 0 and not allowzero) else int(d) for i, d in enumerate(shape)]
-    return x.reshape(shape)
 
 
 def batch_norm(x, scale, bias, mean, var, epsilon=1e-5, momentum=0.9):
