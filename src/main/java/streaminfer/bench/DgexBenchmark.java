@@ -110,7 +110,7 @@ public final class DgexBenchmark {
       StreamVerticle verticle =
           new StreamVerticle(
               stream,
-              (key, value) -> {
+              (partition, key, value) -> {
                 GenePanel panel = panels.decode(value);
                 return CompletableFuture.completedFuture(
                     expressions.encode(

@@ -31,6 +31,12 @@ public final class Topics {
    * @throws IllegalStateException if a topic could neither be created nor found to exist
    */
   public static void ensure(String bootstrap, Collection<String> names, int partitions) {
+    ensure(bootstrap, names, partitions, Map.of());
+  }
+
+  /** As {@link #ensure(String, Collection, int)}, creating missing topics with {@code configs}. */
+  public static void ensure(
+      String bootstrap, Collection<String> names, int partitions, Map<String, String> configs) {
     if (bootstrap == null || bootstrap.isBlank()) {
       throw new IllegalArgumentException("bootstrap must name at least one host:port");
     }
@@ -40,7 +46,9 @@ public final class Topics {
     List<NewTopic> topics =
         names.stream()
             .distinct()
-            .map(name -> new NewTopic(name, Optional.of(partitions), Optional.empty()))
+            .map(
+                name ->
+                    new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs))
             .toList();
     if (topics.isEmpty()) {
       return;
@@ -62,6 +70,26 @@ public final class Topics {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics on " + bootstrap, e);
+    }
+  }
+
+  /** The partition count of an existing topic. */
+  public static int partitions(String bootstrap, String topic) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
+          .size();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while describing " + topic, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "Could not describe topic " + topic + " on " + bootstrap, e.getCause());
     }
   }
 

@@ -19,6 +19,7 @@ import streaminfer.v1.DialogueReply;
 import streaminfer.v1.DialogueTurn;
 import streaminfer.v1.Frame;
 import streaminfer.v1.FrameScore;
+import streaminfer.v1.GameState;
 import streaminfer.v1.GeneExpression;
 import streaminfer.v1.GenePanel;
 import streaminfer.v1.GeneratedImage;
@@ -44,7 +45,8 @@ public final class WriterSchemas implements SchemaStore {
           GenerationRequest.getClassSchema(),
           GeneratedImage.getClassSchema(),
           DialogueTurn.getClassSchema(),
-          DialogueReply.getClassSchema());
+          DialogueReply.getClassSchema(),
+          GameState.getClassSchema());
 
   private final ConcurrentMap<Long, Schema> byFingerprint = new ConcurrentHashMap<>();
 

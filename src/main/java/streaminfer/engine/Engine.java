@@ -6,7 +6,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
@@ -15,15 +17,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import streaminfer.batch.BatchListener;
 import streaminfer.broker.Topics;
 import streaminfer.codec.WriterSchemas;
 import streaminfer.ops.HealthCheck;
 import streaminfer.ops.KafkaProbe;
+import streaminfer.ops.ModelMetrics;
 import streaminfer.ops.OpsServer;
 import streaminfer.ops.PipelineMetrics;
 import streaminfer.pipeline.BatchedModel;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
+import streaminfer.stream.RecordProcessor;
 import streaminfer.stream.StreamConfig;
 import streaminfer.stream.StreamVerticle;
 
@@ -38,6 +43,7 @@ public final class Engine implements AutoCloseable {
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
   private final List<BatchedModel> models;
+  private final List<RecordProcessor> processors;
   private final List<PipelineMetrics> metrics;
   private final List<String> streamDeployments;
   private final KafkaProbe probe;
@@ -48,6 +54,7 @@ public final class Engine implements AutoCloseable {
       Vertx vertx,
       PrometheusMeterRegistry registry,
       List<BatchedModel> models,
+      List<RecordProcessor> processors,
       List<PipelineMetrics> metrics,
       List<String> streamDeployments,
       KafkaProbe probe,
@@ -56,6 +63,7 @@ public final class Engine implements AutoCloseable {
     this.vertx = vertx;
     this.registry = registry;
     this.models = models;
+    this.processors = processors;
     this.metrics = metrics;
     this.streamDeployments = streamDeployments;
     this.probe = probe;
@@ -69,6 +77,7 @@ public final class Engine implements AutoCloseable {
     config.schemasDir().ifPresent(directory -> loadSchemas(schemas, directory));
     ModelRepository repository = new ModelRepository(config.modelsDir());
     List<BatchedModel> models = new ArrayList<>();
+    List<RecordProcessor> processors = new ArrayList<>();
     List<PipelineMetrics> metrics = new ArrayList<>();
     List<StreamVerticle> streams = new ArrayList<>();
     List<KafkaProbe.LaggingGroup> groups = new ArrayList<>();
@@ -77,13 +86,20 @@ public final class Engine implements AutoCloseable {
     try {
       for (String name : config.pipelines()) {
         PipelineDefinition definition = PipelineCatalog.get(name);
-        ModelSession session =
-            repository.open(
-                definition.model(), OptionalInt.empty(), config.devicePolicy(), config.tuning());
-        describe(registry, session);
-        PipelineMetrics pipelineMetrics = new PipelineMetrics(registry, name, definition.model());
-        BatchedModel model = new BatchedModel(session, config.batch(), pipelineMetrics);
-        models.add(model);
+        PipelineMetrics pipelineMetrics =
+            new PipelineMetrics(registry, name, definition.mainModel());
+        Map<String, BatchedModel> loaded = new HashMap<>();
+        for (String modelName : definition.models()) {
+          ModelSession session = open(repository, modelName, loaded, config);
+          describe(registry, session);
+          BatchListener listener =
+              modelName.equals(definition.mainModel())
+                  ? pipelineMetrics
+                  : new ModelMetrics(registry, modelName);
+          BatchedModel model = new BatchedModel(session, config.batch(), listener);
+          models.add(model);
+          loaded.put(modelName, model);
+        }
         metrics.add(pipelineMetrics);
         StreamConfig stream =
             StreamConfig.of(
@@ -96,11 +112,12 @@ public final class Engine implements AutoCloseable {
             config.bootstrapServers(),
             List.of(stream.inputTopic(), stream.outputTopic(), stream.deadLetterTopic()),
             config.topicPartitions());
-        streams.add(
-            new StreamVerticle(
-                stream,
-                definition.factory().create(model, schemas, workers, config),
-                pipelineMetrics));
+        RecordProcessor processor =
+            definition
+                .factory()
+                .create(new PipelineContext(definition, loaded, schemas, workers, config, stream));
+        processors.add(processor);
+        streams.add(new StreamVerticle(stream, processor, pipelineMetrics));
         groups.add(
             new KafkaProbe.LaggingGroup(stream.groupId(), stream.inputTopic(), pipelineMetrics));
       }
@@ -139,13 +156,36 @@ public final class Engine implements AutoCloseable {
           config.pipelines(),
           config.bootstrapServers(),
           ops.actualPort());
-      return new Engine(vertx, registry, models, metrics, deployments, probe, ops, workers);
+      return new Engine(
+          vertx, registry, models, processors, metrics, deployments, probe, ops, workers);
     } catch (RuntimeException e) {
+      processors.forEach(RecordProcessor::close);
       models.forEach(BatchedModel::close);
       workers.shutdownNow();
       vertx.close();
       throw e;
     }
+  }
+
+  /**
+   * Opens a model, or for {@code <model>/<section>} the second graph of a model opened before it.
+   */
+  private static ModelSession open(
+      ModelRepository repository,
+      String name,
+      Map<String, BatchedModel> loaded,
+      EngineConfig config) {
+    int slash = name.indexOf('/');
+    if (slash < 0) {
+      return repository.open(name, OptionalInt.empty(), config.devicePolicy(), config.tuning());
+    }
+    BatchedModel owner = loaded.get(name.substring(0, slash));
+    if (owner == null) {
+      throw new IllegalStateException(
+          name + " is listed before its model " + name.substring(0, slash));
+    }
+    return repository.openAuxiliary(
+        owner.session(), name.substring(slash + 1), config.devicePolicy(), config.tuning());
   }
 
   /** Decoding and preprocessing threads shared by the pipelines whose inputs are costly. */
@@ -210,6 +250,7 @@ public final class Engine implements AutoCloseable {
       LOG.warn("a pipeline did not drain cleanly", e);
     }
     workers.shutdown();
+    processors.forEach(RecordProcessor::close);
     models.forEach(BatchedModel::close);
     probe.close();
     await(vertx.close());

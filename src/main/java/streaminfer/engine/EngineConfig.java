@@ -18,6 +18,8 @@ import streaminfer.runtime.SessionTuning;
  * @param schemasDir newer writer schemas ({@code *.avsc}) to accept besides the built-in v1 ones
  * @param maxFrameAgeMillis live mode: frames captured longer ago are skipped; 0 processes all
  * @param maxFramePixels larger frames are dead-lettered before decoding (decompression bombs)
+ * @param gameIdleMillis a dialogue game without a turn for this long is evicted (with a notice)
+ * @param maxGames games kept at most; beyond it the least recently active are evicted
  */
 public record EngineConfig(
     String bootstrapServers,
@@ -33,7 +35,9 @@ public record EngineConfig(
     int topicPartitions,
     Optional<Path> schemasDir,
     long maxFrameAgeMillis,
-    long maxFramePixels) {
+    long maxFramePixels,
+    long gameIdleMillis,
+    int maxGames) {
 
   public EngineConfig {
     pipelines = List.copyOf(pipelines);
@@ -72,6 +76,8 @@ public record EngineConfig(
     private Optional<Path> schemasDir = Optional.empty();
     private long maxFrameAgeMillis;
     private long maxFramePixels = FrameImageDecoder.DEFAULT_MAX_PIXELS;
+    private long gameIdleMillis = java.time.Duration.ofMinutes(10).toMillis();
+    private int maxGames = 100_000;
 
     private Builder(String bootstrapServers, Path modelsDir) {
       this.bootstrapServers = bootstrapServers;
@@ -135,6 +141,16 @@ public record EngineConfig(
       return this;
     }
 
+    public Builder gameIdleMillis(long millis) {
+      this.gameIdleMillis = millis;
+      return this;
+    }
+
+    public Builder maxGames(int games) {
+      this.maxGames = games;
+      return this;
+    }
+
     public EngineConfig build() {
       return new EngineConfig(
           bootstrapServers,
@@ -150,7 +166,9 @@ public record EngineConfig(
           topicPartitions,
           schemasDir,
           maxFrameAgeMillis,
-          maxFramePixels);
+          maxFramePixels,
+          gameIdleMillis,
+          maxGames);
     }
   }
 }

@@ -9,9 +9,14 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import streaminfer.codec.AvroCodec;
 import streaminfer.family.dgex.GeneExpressionTask;
+import streaminfer.family.guesswhat.DialogueProcessor;
+import streaminfer.family.guesswhat.DialogueSettings;
+import streaminfer.family.guesswhat.GameSpec;
+import streaminfer.family.guesswhat.Players;
 import streaminfer.family.ssd.DetectionTask;
 import streaminfer.family.ssd.FrameImageDecoder;
 import streaminfer.family.ssd.SsdDecoder;
+import streaminfer.pipeline.BatchedModel;
 import streaminfer.pipeline.ModelPipeline;
 import streaminfer.runtime.ModelMetadata;
 import streaminfer.v1.Detections;
@@ -22,7 +27,7 @@ import streaminfer.v1.GenePanel;
 /** Every pipeline this build can serve, by name. */
 public final class PipelineCatalog {
   private static final Map<String, PipelineDefinition> PIPELINES =
-      List.of(dgex(), ssd()).stream()
+      List.of(dgex(), ssd(), guesswhat()).stream()
           .collect(Collectors.toUnmodifiableMap(PipelineDefinition::name, Function.identity()));
 
   private PipelineCatalog() {}
@@ -40,15 +45,15 @@ public final class PipelineCatalog {
   public static PipelineDefinition dgex() {
     return new PipelineDefinition(
         "dgex",
-        "dgex",
+        List.of("dgex"),
         "gene-panels",
         "gene-expression",
-        (model, schemas, workers, config) ->
+        context ->
             new ModelPipeline<>(
-                AvroCodec.forType(GenePanel.class, schemas),
-                AvroCodec.forType(GeneExpression.class, schemas),
-                new GeneExpressionTask(model.session().metadata()),
-                model,
+                AvroCodec.forType(GenePanel.class, context.schemas()),
+                AvroCodec.forType(GeneExpression.class, context.schemas()),
+                new GeneExpressionTask(context.mainModel().session().metadata()),
+                context.mainModel(),
                 // A panel decodes in microseconds: a thread hop would cost more than it saves.
                 Runnable::run));
   }
@@ -57,14 +62,16 @@ public final class PipelineCatalog {
   public static PipelineDefinition ssd() {
     return new PipelineDefinition(
         "ssd",
-        "ssd",
+        List.of("ssd"),
         "frames",
         "detections",
-        (model, schemas, workers, config) -> {
+        context -> {
+          BatchedModel model = context.mainModel();
+          EngineConfig config = context.config();
           ModelMetadata metadata = model.session().metadata();
           return new ModelPipeline<>(
-              AvroCodec.forType(Frame.class, schemas),
-              AvroCodec.forType(Detections.class, schemas),
+              AvroCodec.forType(Frame.class, context.schemas()),
+              AvroCodec.forType(Detections.class, context.schemas()),
               new DetectionTask(
                   metadata,
                   new FrameImageDecoder(config.maxFramePixels()),
@@ -74,7 +81,46 @@ public final class PipelineCatalog {
                       : Optional.empty(),
                   Clock.systemUTC()),
               model,
-              workers);
+              context.workers());
+        });
+  }
+
+  /**
+   * GuessWhat?!: {@code dialogue-turns} (DialogueTurn) to {@code dialogue-replies} (DialogueReply),
+   * one reply per turn; game states on the compacted {@code dialogue-state}.
+   */
+  public static PipelineDefinition guesswhat() {
+    return new PipelineDefinition(
+        "guesswhat",
+        List.of(
+            "guesswhat-qgen",
+            "guesswhat-qgen/sceneEncoder",
+            "guesswhat-oracle",
+            "guesswhat-guesser"),
+        "dialogue-turns",
+        "dialogue-replies",
+        context -> {
+          BatchedModel questioner = context.model("guesswhat-qgen");
+          EngineConfig config = context.config();
+          Players players =
+              new Players(
+                  GameSpec.fromMetadata(questioner.session().metadata()),
+                  context.model("guesswhat-oracle"),
+                  questioner,
+                  context.model("guesswhat-qgen/sceneEncoder"),
+                  context.model("guesswhat-guesser"));
+          return DialogueProcessor.start(
+              players,
+              context.schemas(),
+              context.stream().inputTopic(),
+              new DialogueSettings(
+                  config.bootstrapServers(),
+                  context.stream().outputTopic(),
+                  config.topicPrefix() + "dialogue-state",
+                  Duration.ofMillis(config.gameIdleMillis()),
+                  config.maxGames(),
+                  context.stream().clientOverrides(),
+                  Clock.systemUTC()));
         });
   }
 }

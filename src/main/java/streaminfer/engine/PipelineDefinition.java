@@ -1,24 +1,33 @@
 package streaminfer.engine;
 
-import java.util.concurrent.Executor;
-import streaminfer.codec.WriterSchemas;
-import streaminfer.pipeline.BatchedModel;
-import streaminfer.stream.RecordProcessor;
+import java.util.List;
 
 /**
- * A pipeline the engine can serve: which model it runs, its default topics, and how to bind the
- * model family's codecs and task to a loaded model.
+ * A pipeline the engine can serve: the models it runs (the first is its main model; a name {@code
+ * <model>/<section>} is a second graph of that model version, see ModelRepository#openAuxiliary),
+ * its default topics, and how to bind the model family's codecs and task to the loaded models.
  */
 public record PipelineDefinition(
-    String name, String model, String inputTopic, String outputTopic, ProcessorFactory factory) {
+    String name,
+    List<String> models,
+    String inputTopic,
+    String outputTopic,
+    ProcessorFactory factory) {
 
-  /** Builds the record processor of a pipeline once its model is loaded. */
+  public PipelineDefinition {
+    models = List.copyOf(models);
+    if (models.isEmpty()) {
+      throw new IllegalArgumentException("pipeline " + name + " runs no model");
+    }
+  }
+
+  public String mainModel() {
+    return models.get(0);
+  }
+
+  /** Builds the record processor of a pipeline once its models are loaded. */
   @FunctionalInterface
   public interface ProcessorFactory {
-    /**
-     * @param workers a pool for preprocessing too heavy for the event loop (image decoding)
-     */
-    RecordProcessor create(
-        BatchedModel model, WriterSchemas schemas, Executor workers, EngineConfig config);
+    streaminfer.stream.RecordProcessor create(PipelineContext context);
   }
 }

@@ -12,9 +12,9 @@ import streaminfer.batch.BatchListener;
 import streaminfer.stream.StreamMetrics;
 
 /**
- * The meters of one pipeline and its model: records in/out/dead-lettered, in-flight records,
- * end-to-end latency (record timestamp to acknowledged output), batch sizes, inference latency and
- * consumer lag. Names follow Prometheus conventions once exported ({@code
+ * The meters of one pipeline: records in/out/dead-lettered, in-flight records, end-to-end latency
+ * (record timestamp to acknowledged output) and consumer lag, plus the {@link ModelMetrics} of its
+ * main model. Names follow Prometheus conventions once exported ({@code
  * streaminfer_records_in_total}).
  */
 public final class PipelineMetrics implements StreamMetrics, BatchListener {
@@ -26,9 +26,7 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong consumerLag = new AtomicLong();
   private final Timer recordLatency;
-  private final DistributionSummary batchSize;
-  private final Timer inferenceLatency;
-  private final Counter failedBatches;
+  private final ModelMetrics model;
 
   public PipelineMetrics(MeterRegistry registry, String pipeline, String model) {
     this.registry = registry;
@@ -46,18 +44,7 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
             .publishPercentileHistogram()
             .distributionStatisticExpiry(Duration.ofSeconds(10))
             .register(registry);
-    this.batchSize =
-        DistributionSummary.builder("streaminfer.batch.size")
-            .tag("model", model)
-            .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
-            .register(registry);
-    this.inferenceLatency =
-        Timer.builder("streaminfer.inference.latency")
-            .description("one ONNX Runtime run of a whole batch")
-            .tag("model", model)
-            .publishPercentileHistogram()
-            .register(registry);
-    this.failedBatches = registry.counter("streaminfer.batches.failed", "model", model);
+    this.model = new ModelMetrics(registry, model);
   }
 
   private Iterable<io.micrometer.core.instrument.Tag> tags() {
@@ -101,11 +88,7 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
 
   @Override
   public void batchCompleted(int size, long nanos, boolean failed) {
-    batchSize.record(size);
-    inferenceLatency.record(nanos, TimeUnit.NANOSECONDS);
-    if (failed) {
-      failedBatches.increment();
-    }
+    model.batchCompleted(size, nanos, failed);
   }
 
   public void consumerLag(long records) {
@@ -134,8 +117,9 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
         .sum();
   }
 
+  /** Mean batch size of the pipeline's main model. */
   public double meanBatchSize() {
-    return batchSize.mean();
+    return model.meanBatchSize();
   }
 
   long consumerLag() {
@@ -147,6 +131,6 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
   }
 
   DistributionSummary batchSize() {
-    return batchSize;
+    return model.batchSize();
   }
 }

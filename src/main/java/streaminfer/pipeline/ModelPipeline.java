@@ -38,7 +38,7 @@ public final class ModelPipeline<I extends SpecificRecord, O extends SpecificRec
   }
 
   @Override
-  public CompletionStage<byte[]> process(String key, byte[] value) {
+  public CompletionStage<byte[]> process(int partition, String key, byte[] value) {
     return CompletableFuture.supplyAsync(() -> prepare(value), preprocessing)
         .thenCompose(
             prepared ->

@@ -54,6 +54,32 @@ public record ModelMetadata(
     }
   }
 
+  /**
+   * The signature of a second graph of this version, from the model.json section {@code section}
+   * ({@code file}, {@code sha256}, {@code inputs}, {@code outputs}); named {@code
+   * <name>/<section>}.
+   */
+  public ModelMetadata auxiliary(String section) {
+    JsonNode node = document.get(section);
+    if (node == null || !node.isObject()) {
+      throw new ModelLoadException("model " + name + " has no graph section '" + section + "'");
+    }
+    try {
+      return new ModelMetadata(
+          name + "/" + section,
+          version,
+          family,
+          specs(required(node, "inputs")),
+          specs(required(node, "outputs")),
+          required(node, "sha256").asText(),
+          null,
+          node);
+    } catch (IllegalArgumentException e) {
+      throw new ModelLoadException(
+          "model " + name + ", section " + section + ": " + e.getMessage(), e);
+    }
+  }
+
   public TensorSpec input(String name) {
     return find(inputs, name);
   }

@@ -97,6 +97,31 @@ public final class ModelRepository {
               + " but lies in "
               + directory);
     }
+    return openGraph(directory, graph, metadata, policy, tuning);
+  }
+
+  /**
+   * Opens a second graph of a model version, described by the section {@code section} of its
+   * model.json ({@code file}, {@code sha256}, {@code inputs}, {@code outputs}); verified like the
+   * main graph. A QGen's scene encoder, which runs once per game while the main graph runs once per
+   * word, is one.
+   */
+  public ModelSession openAuxiliary(
+      ModelSession owner, String section, DevicePolicy policy, SessionTuning tuning) {
+    ModelMetadata metadata = owner.metadata().auxiliary(section);
+    Path graph =
+        owner.directory().resolve(owner.metadata().document().at("/" + section + "/file").asText());
+    requireFile(graph);
+    return openGraph(owner.directory(), graph, metadata, policy, tuning);
+  }
+
+  private ModelSession openGraph(
+      Path directory,
+      Path graph,
+      ModelMetadata metadata,
+      DevicePolicy policy,
+      SessionTuning tuning) {
+    Path metadataFile = directory.resolve(METADATA_FILE);
     String actualSha256 = sha256(graph);
     if (!actualSha256.equalsIgnoreCase(metadata.sha256())) {
       throw new ModelLoadException(
@@ -159,9 +184,22 @@ public final class ModelRepository {
                 + actual.keySet()
                 + ")");
       }
-      if (info.type != OnnxJavaType.FLOAT) {
+      OnnxJavaType declaredType = spec.isInt64() ? OnnxJavaType.INT64 : OnnxJavaType.FLOAT;
+      if (info.type != declaredType) {
         throw new ModelLoadException(
-            graph + ": " + kind + " " + spec.name() + " is " + info.type + ", declared float32");
+            graph
+                + ": "
+                + kind
+                + " "
+                + spec.name()
+                + " is "
+                + info.type
+                + ", declared "
+                + spec.dtype());
+      }
+      if ("output".equals(kind) && spec.isInt64()) {
+        throw new ModelLoadException(
+            graph + ": output " + spec.name() + " is int64; this runtime returns float32 outputs");
       }
       if (!shapesAgree(info.getShape(), spec.shape())) {
         throw new ModelLoadException(

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,25 +94,56 @@ public final class ModelSession implements AutoCloseable {
   }
 
   private OnnxTensor stack(TensorSpec spec, List<Map<String, float[]>> rows) throws OrtException {
-    int rowSize = spec.rowSize();
-    FloatBuffer buffer = FloatBuffer.allocate(rows.size() * rowSize);
+    int rowLength = -1;
     for (Map<String, float[]> row : rows) {
       float[] values = row.get(spec.name());
-      if (values == null || values.length != rowSize) {
+      if (values == null) {
+        throw new InferenceException("input " + spec.name() + " is missing from a row");
+      }
+      if (rowLength >= 0 && values.length != rowLength) {
         throw new InferenceException(
             "input "
                 + spec.name()
-                + " needs "
-                + rowSize
-                + " values per row, got "
-                + (values == null ? "none" : values.length));
+                + ": rows of one batch differ in length ("
+                + rowLength
+                + " and "
+                + values.length
+                + "); pad them to one length");
       }
-      buffer.put(values);
+      rowLength = values.length;
     }
-    buffer.flip();
-    long[] shape = spec.shape();
-    shape[0] = rows.size();
-    return OnnxTensor.createTensor(environment, buffer, shape);
+    long[] shape;
+    try {
+      shape = spec.batchShape(rows.size(), rowLength);
+    } catch (IllegalArgumentException e) {
+      throw new InferenceException("input " + e.getMessage(), e);
+    }
+    return spec.isInt64()
+        ? OnnxTensor.createTensor(environment, stackInt64(spec, rows, rowLength), shape)
+        : OnnxTensor.createTensor(environment, stackFloat32(spec, rows, rowLength), shape);
+  }
+
+  private static FloatBuffer stackFloat32(
+      TensorSpec spec, List<Map<String, float[]>> rows, int rowLength) {
+    FloatBuffer buffer = FloatBuffer.allocate(rows.size() * rowLength);
+    rows.forEach(row -> buffer.put(row.get(spec.name())));
+    return buffer.flip();
+  }
+
+  private static LongBuffer stackInt64(
+      TensorSpec spec, List<Map<String, float[]>> rows, int rowLength) {
+    LongBuffer buffer = LongBuffer.allocate(rows.size() * rowLength);
+    for (Map<String, float[]> row : rows) {
+      for (float value : row.get(spec.name())) {
+        long integer = (long) value;
+        if (integer != value) {
+          throw new InferenceException(
+              "input " + spec.name() + " is int64 but a row holds " + value);
+        }
+        buffer.put(integer);
+      }
+    }
+    return buffer.flip();
   }
 
   private static void split(

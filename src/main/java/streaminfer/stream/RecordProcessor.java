@@ -1,5 +1,6 @@
 package streaminfer.stream;
 
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -12,6 +13,19 @@ import java.util.concurrent.CompletionStage;
  * complete on any thread.
  */
 @FunctionalInterface
-public interface RecordProcessor {
-  CompletionStage<byte[]> process(String key, byte[] value);
+public interface RecordProcessor extends AutoCloseable {
+  /**
+   * @param partition the input partition: a stateful processor keeps its state co-partitioned
+   */
+  CompletionStage<byte[]> process(int partition, String key, byte[] value);
+
+  /** The consumer now owns these input partitions (before their first record is handed over). */
+  default void partitionsAssigned(Set<Integer> partitions) {}
+
+  /** The consumer no longer owns these input partitions; state kept for them is stale from now. */
+  default void partitionsRevoked(Set<Integer> partitions) {}
+
+  /** Called once the pipeline has drained. */
+  @Override
+  default void close() {}
 }

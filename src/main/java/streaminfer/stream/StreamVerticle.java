@@ -76,6 +76,8 @@ public final class StreamVerticle extends VerticleBase {
           }
         });
     consumer.partitionsRevokedHandler(this::onRevoked);
+    consumer.partitionsAssignedHandler(
+        assigned -> processor.partitionsAssigned(partitionNumbers(assigned)));
     consumer.handler(this::onRecord);
     commitTimer = vertx.setPeriodic(config.commitIntervalMillis(), id -> commit());
     return consumer.subscribe(config.inputTopic());
@@ -132,7 +134,7 @@ public final class StreamVerticle extends VerticleBase {
     }
     CompletionStage<byte[]> result;
     try {
-      result = processor.process(record.key(), record.value());
+      result = processor.process(record.partition(), record.key(), record.value());
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
@@ -266,6 +268,14 @@ public final class StreamVerticle extends VerticleBase {
   private void onRevoked(Set<TopicPartition> revoked) {
     commit();
     List.copyOf(revoked).forEach(lanes::remove);
+    processor.partitionsRevoked(partitionNumbers(revoked));
+  }
+
+  private Set<Integer> partitionNumbers(Set<TopicPartition> partitions) {
+    return partitions.stream()
+        .filter(partition -> partition.getTopic().equals(config.inputTopic()))
+        .map(TopicPartition::getPartition)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   private Map<String, String> consumerConfig() {

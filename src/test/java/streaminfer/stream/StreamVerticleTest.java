@@ -61,7 +61,7 @@ class StreamVerticleTest {
     produce(200);
     deploy(
         StreamConfig.of(broker.bootstrapServers(), "g", "in", "out").withMaxInFlightRecords(10),
-        (key, value) -> {
+        (partition, key, value) -> {
           if (released.get()) {
             return CompletableFuture.completedFuture(value);
           }
@@ -85,7 +85,7 @@ class StreamVerticleTest {
     AtomicInteger pending = new AtomicInteger();
     deploy(
         StreamConfig.of(broker.bootstrapServers(), "g", "in", "out"),
-        (key, value) -> {
+        (partition, key, value) -> {
           pending.incrementAndGet();
           // Finish after a random delay, so completions interleave out of input order.
           return CompletableFuture.supplyAsync(
@@ -115,7 +115,7 @@ class StreamVerticleTest {
     List<String> sent = produce(100);
     deploy(
         StreamConfig.of(broker.bootstrapServers(), "g", "in", "out"),
-        (key, value) -> {
+        (partition, key, value) -> {
           int sequence = Integer.parseInt(new String(value, StandardCharsets.UTF_8).split(":")[1]);
           return CompletableFuture.completedFuture(sequence % 2 == 0 ? value : null);
         });

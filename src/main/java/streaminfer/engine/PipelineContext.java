@@ -1,0 +1,39 @@
+package streaminfer.engine;
+
+import java.util.Map;
+import java.util.concurrent.Executor;
+import streaminfer.codec.WriterSchemas;
+import streaminfer.pipeline.BatchedModel;
+import streaminfer.stream.StreamConfig;
+
+/**
+ * What a pipeline's processor is built from.
+ *
+ * @param models the loaded models by name, as the definition lists them
+ * @param workers a pool for preprocessing too heavy for the event loop (image decoding)
+ * @param stream the pipeline's topics and Kafka settings
+ */
+public record PipelineContext(
+    PipelineDefinition definition,
+    Map<String, BatchedModel> models,
+    WriterSchemas schemas,
+    Executor workers,
+    EngineConfig config,
+    StreamConfig stream) {
+
+  public PipelineContext {
+    models = Map.copyOf(models);
+  }
+
+  public BatchedModel model(String name) {
+    BatchedModel model = models.get(name);
+    if (model == null) {
+      throw new IllegalArgumentException("pipeline " + definition.name() + " loaded no " + name);
+    }
+    return model;
+  }
+
+  public BatchedModel mainModel() {
+    return model(definition.mainModel());
+  }
+}

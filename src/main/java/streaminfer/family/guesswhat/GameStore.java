@@ -1,0 +1,188 @@
+package streaminfer.family.guesswhat;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import streaminfer.codec.AvroCodec;
+import streaminfer.v1.GameState;
+
+/**
+ * Every game's state, in memory and on a compacted topic keyed by game id. A game's state record
+ * goes to the same partition number as its turns, so the owner of an input partition restores
+ * exactly its games from one state partition (before handling that partition's first turn).
+ */
+final class GameStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GameStore.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  /** A game and the partition it lives on. */
+  record Entry(int partition, Game game) {}
+
+  private final String bootstrap;
+  private final String topic;
+  private final AvroCodec<GameState> codec;
+  private final GameSpec spec;
+  private final Map<String, String> clientOverrides;
+  private final KafkaProducer<String, byte[]> producer;
+  private final Map<String, Entry> games = new ConcurrentHashMap<>();
+  private final Map<Integer, CompletableFuture<Void>> restored = new ConcurrentHashMap<>();
+  private final ExecutorService restorer =
+      Executors.newSingleThreadExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "game-restore");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  GameStore(
+      String bootstrap,
+      String topic,
+      AvroCodec<GameState> codec,
+      GameSpec spec,
+      Map<String, String> clientOverrides) {
+    this.bootstrap = bootstrap;
+    this.topic = topic;
+    this.codec = codec;
+    this.spec = spec;
+    this.clientOverrides = Map.copyOf(clientOverrides);
+    Map<String, Object> props = new HashMap<>(clientOverrides);
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+    this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  String topic() {
+    return topic;
+  }
+
+  /** Completes once the games of {@code partition} are loaded; loads them on first call. */
+  CompletableFuture<Void> restored(int partition) {
+    return restored.computeIfAbsent(
+        partition, p -> CompletableFuture.runAsync(() -> restore(p), restorer));
+  }
+
+  /** The partitions were revoked: their games belong to another engine from now on. */
+  void forget(Set<Integer> partitions) {
+    partitions.forEach(restored::remove);
+    games.values().removeIf(entry -> partitions.contains(entry.partition()));
+  }
+
+  Game get(String gameId) {
+    Entry entry = games.get(gameId);
+    return entry == null ? null : entry.game();
+  }
+
+  /** Keeps the game and completes once its state record is acknowledged by the broker. */
+  CompletableFuture<Void> save(int partition, Game game) {
+    games.put(game.gameId, new Entry(partition, game));
+    return send(partition, game.gameId, codec.encode(game.toState()));
+  }
+
+  /** Forgets the game and writes its tombstone. */
+  CompletableFuture<Void> delete(int partition, String gameId) {
+    games.remove(gameId);
+    return send(partition, gameId, null);
+  }
+
+  /** Games idle since before {@code cutoff}, then the oldest beyond {@code capacity}. */
+  List<Entry> evictable(long cutoff, int capacity) {
+    List<Entry> byAge =
+        games.values().stream()
+            .sorted(Comparator.comparingLong(entry -> entry.game().lastActivityMillis))
+            .toList();
+    int overCapacity = Math.max(0, byAge.size() - capacity);
+    return IntStream.range(0, byAge.size())
+        .filter(i -> i < overCapacity || byAge.get(i).game().lastActivityMillis < cutoff)
+        .mapToObj(byAge::get)
+        .toList();
+  }
+
+  int size() {
+    return games.size();
+  }
+
+  private CompletableFuture<Void> send(int partition, String gameId, byte[] value) {
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    producer.send(
+        new ProducerRecord<>(topic, partition, gameId, value),
+        (metadata, error) -> {
+          if (error == null) {
+            sent.complete(null);
+          } else {
+            sent.completeExceptionally(error);
+          }
+        });
+    return sent;
+  }
+
+  private void restore(int partition) {
+    Map<String, Object> props = new HashMap<>(clientOverrides);
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    TopicPartition source = new TopicPartition(topic, partition);
+    int loaded = 0;
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.assign(List.of(source));
+      consumer.seekToBeginning(List.of(source));
+      long end = consumer.endOffsets(List.of(source)).get(source);
+      while (consumer.position(source) < end) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+          if (record.value() == null) {
+            games.remove(record.key());
+          } else {
+            loaded += load(partition, record);
+          }
+        }
+      }
+    }
+    LOG.info("restored {} game states from {}-{}", loaded, topic, partition);
+  }
+
+  private int load(int partition, ConsumerRecord<String, byte[]> record) {
+    try {
+      Game game = Game.restore(codec.decode(record.value()), spec);
+      games.put(game.gameId, new Entry(partition, game));
+      return 1;
+    } catch (RuntimeException e) {
+      LOG.error(
+          "game state of {} at {}-{}@{} cannot be read; the game is lost",
+          record.key(),
+          topic,
+          partition,
+          record.offset(),
+          e);
+      games.remove(record.key());
+      return 0;
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+    restorer.shutdownNow();
+  }
+}
