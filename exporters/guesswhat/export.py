@@ -44,6 +44,7 @@ from exporters.guesswhat.model import BANNED_LOGIT, BANNED_TOKENS
 FAMILY = "guesswhat"
 TIME_AXIS = "time"
 SCENE_ENCODER_FILE = "scene_encoder.onnx"
+EVALUATION_GAMES_FILE = "evaluation_games.json"
 GOLDEN_SAMPLES = 4
 # LSTM sums in float32 through different kernels (torch vs ONNX Runtime) differ in the last bits.
 GOLDEN_TOLERANCE = {"atol": 1e-4, "rtol": 1e-3}
@@ -108,13 +109,32 @@ class _GuesserGraph(torch.nn.Module):
 def export(work_dir, out_dir, version):
     """Exports the run in ``work_dir``; ``out_dir`` is the QGen version directory."""
     directories = version_dirs(out_dir)
-    models, training, game, _ = load_checkpoint(work_dir)
+    models, training, game, sizes = load_checkpoint(work_dir)
     metrics = load_metrics(work_dir)
     games = generate_split(game, training.seed, "new_scenes", GOLDEN_SAMPLES)
     export_oracle(models["oracle"], games, directories["oracle"], version, metrics)
     export_qgen(models["qgen_reinforce"], games, directories["qgen"], version, metrics, training)
     export_guesser(models["guesser"], games, directories["guesser"], version, metrics)
+    write_evaluation_games(directories["qgen"], game, training.seed, sizes["new_objects"])
     return ", ".join(str(directory) for directory in directories.values())
+
+
+def write_evaluation_games(out_dir, game, seed, count):
+    """evaluation_games.json: scene and target of the held-out games the report's success rates
+    are measured on, so the engine's self-play can be scored on the same games (each player
+    decodes its own dialogue)."""
+    splits = {}
+    for split in ("new_objects", "new_scenes"):
+        splits[split] = [
+            {"objects": [[CATEGORIES[int(category)], COLOURS[int(colour)], *map(float, box)]
+                         for category, colour, box in zip(played.scene.categories,
+                                                          played.scene.colours,
+                                                          played.scene.boxes)],
+             "target": played.target}
+            for played in generate_split(game, seed, split, count)]
+    document = {"objectFields": ["category", "colour", "xMin", "yMin", "xMax", "yMax"],
+                "objectIds": "position in the scene", "splits": splits}
+    Path(out_dir, EVALUATION_GAMES_FILE).write_text(json.dumps(document) + "\n")
 
 
 def version_dirs(out_dir):

@@ -12,8 +12,15 @@ from exporters.common.onnx_export import BATCH_AXIS, tensor_dims
 from exporters.guesswhat import onnx_numpy
 from exporters.guesswhat.__main__ import main
 from exporters.guesswhat.checkpoint import load_checkpoint
-from exporters.guesswhat.export import SCENE_ENCODER_FILE, TIME_AXIS
-from exporters.guesswhat.game import MAX_OBJECTS, OBJECT_FEATURES, VOCABULARY
+from exporters.guesswhat.export import EVALUATION_GAMES_FILE, SCENE_ENCODER_FILE, TIME_AXIS
+from exporters.guesswhat.game import (
+    CATEGORIES,
+    COLOURS,
+    MAX_OBJECTS,
+    OBJECT_FEATURES,
+    VOCABULARY,
+    generate_split,
+)
 
 HIDDEN, SCENE = 16, 8
 TINY_RUN = [
@@ -138,3 +145,18 @@ def test_report_compares_supervised_and_reinforce_qgen_and_links_the_reward_figu
         assert text in report
     assert "](reinforce_reward.png)" in report
     assert 0 < (shipped["qgen"] / "reinforce_reward.png").stat().st_size < 300_000
+
+
+def test_evaluation_games_are_the_held_out_games_the_report_scores(shipped):
+    _, training, game, sizes = load_checkpoint(shipped["work"])
+    document = load_json(shipped["qgen"] / EVALUATION_GAMES_FILE)
+    for split in ("new_objects", "new_scenes"):
+        expected = generate_split(game, training.seed, split, sizes[split])
+        written = document["splits"][split]
+        assert len(written) == len(expected)
+        for played, entry in zip(expected, written):
+            assert entry["target"] == played.target
+            assert [o[0] for o in entry["objects"]] == [CATEGORIES[c] for c in played.scene.categories]
+            assert [o[1] for o in entry["objects"]] == [COLOURS[c] for c in played.scene.colours]
+            np.testing.assert_array_equal(
+                np.array([o[2:] for o in entry["objects"]], np.float32), played.scene.boxes)
