@@ -1,0 +1,285 @@
+package streaminfer.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import streaminfer.broker.BrokerConfig;
+import streaminfer.broker.EmbeddedKafkaBroker;
+import streaminfer.family.guesswhat.EvaluationGames;
+import streaminfer.v1.DialogueReply;
+import streaminfer.v1.DialogueRole;
+import streaminfer.v1.DialogueTurn;
+import streaminfer.v1.ObjectProbability;
+import streaminfer.v1.OracleAnswer;
+import streaminfer.v1.ReplyStatus;
+import streaminfer.v1.SceneObject;
+
+/** The GuessWhat?! dialogue pipeline on a real broker with the three shipped models. */
+class DialoguePipelineIntegrationTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private static final Path QGEN = Path.of("models/guesswhat-qgen/1");
+
+  @TempDir Path dataDir;
+  private EmbeddedKafkaBroker broker;
+
+  @BeforeEach
+  void startBroker() {
+    broker = EmbeddedKafkaBroker.start(BrokerConfig.defaults(dataDir));
+  }
+
+  @AfterEach
+  void stopBroker() {
+    broker.close();
+  }
+
+  private EngineConfig.Builder config() {
+    return EngineConfig.builder(broker.bootstrapServers(), Path.of("models"))
+        .httpPort(0)
+        .pipelines(List.of("guesswhat"));
+  }
+
+  private DialogueTestClient client() {
+    return new DialogueTestClient(broker.bootstrapServers(), "dialogue-turns", "dialogue-replies");
+  }
+
+  private static DialogueTurn.Builder turn(String game, long seq, DialogueRole role) {
+    return DialogueTurn.newBuilder().setGameId(game).setSeq(seq).setRole(role);
+  }
+
+  private static List<SceneObject> scene() {
+    return List.of(
+        new SceneObject(10, "circle", "red", 0.05f, 0.05f, 0.2f, 0.2f),
+        new SceneObject(11, "square", "blue", 0.7f, 0.1f, 0.9f, 0.3f),
+        new SceneObject(12, "triangle", "green", 0.1f, 0.7f, 0.3f, 0.9f),
+        new SceneObject(13, "star", "yellow", 0.6f, 0.6f, 0.8f, 0.8f));
+  }
+
+  @Test
+  void selfPlayThroughKafkaReproducesTheTrainersSuccessRateOnItsGames() throws Exception {
+    Map<String, List<EvaluationGames.Game>> splits =
+        EvaluationGames.read(QGEN.resolve(EvaluationGames.FILE));
+    JsonNode trained =
+        new ObjectMapper()
+            .readTree(QGEN.resolve("model.json").toFile())
+            .at("/training/success/reinforce/sampled");
+    try (Engine engine = Engine.start(config().build());
+        DialogueTestClient client = client()) {
+      for (Map.Entry<String, List<EvaluationGames.Game>> split : splits.entrySet()) {
+        List<EvaluationGames.Game> games = split.getValue();
+        for (int i = 0; i < games.size(); i++) {
+          client.send(
+              turn(split.getKey() + "-" + i, 0, DialogueRole.SELF_PLAY)
+                  .setScene(games.get(i).scene())
+                  .setTargetObjectId(games.get(i).targetObjectId())
+                  .build());
+        }
+        int successes = 0;
+        double questions = 0;
+        for (int i = 0; i < games.size(); i++) {
+          DialogueReply reply = client.await(split.getKey() + "-" + i, 0, Duration.ofMinutes(5));
+          assertEquals(ReplyStatus.ENDED, reply.getStatus(), reply.toString());
+          successes += reply.getGuessedObjectId() == games.get(i).targetObjectId() ? 1 : 0;
+          questions += reply.getDialogue().size();
+        }
+        double rate = successes / (double) games.size();
+        double expected = trained.at("/" + split.getKey() + "/success").asDouble();
+        System.out.printf(
+            "self-play through Kafka, %s: success %.3f over %d games (trainer %.3f), %.2f"
+                + " questions (trainer %.2f)%n",
+            split.getKey(),
+            rate,
+            games.size(),
+            expected,
+            questions / games.size(),
+            trained.at("/" + split.getKey() + "/questions").asDouble());
+        // Both sample their own dialogues of the same games: 0.05 is about 3.5 standard errors.
+        assertEquals(expected, rate, 0.05, split.getKey());
+      }
+    }
+  }
+
+  @Test
+  void answersAsksAndGuessesTurnByTurn() throws Exception {
+    List<SceneObject> scene = scene();
+    try (Engine engine = Engine.start(config().build());
+        DialogueTestClient client = client()) {
+      DialogueReply isRed =
+          client.exchange(
+              turn("q", 0, DialogueRole.ANSWER)
+                  .setScene(scene)
+                  .setTargetObjectId(10)
+                  .setQuestion("Is it red?")
+                  .build(),
+              DEADLINE);
+      assertEquals(ReplyStatus.OK, isRed.getStatus());
+      assertEquals(OracleAnswer.YES, isRed.getAnswer());
+      DialogueReply isSquare =
+          client.exchange(
+              turn("q", 1, DialogueRole.ANSWER).setQuestion("is it a square?").build(), DEADLINE);
+      assertEquals(OracleAnswer.NO, isSquare.getAnswer());
+      DialogueReply guess = client.exchange(turn("q", 2, DialogueRole.GUESS).build(), DEADLINE);
+      assertEquals(ReplyStatus.ENDED, guess.getStatus());
+      assertEquals(2, guess.getDialogue().size());
+      assertEquals("is it red ?", guess.getDialogue().get(0).getQuestion());
+      assertEquals(scene.size(), guess.getObjectProbabilities().size());
+      double total =
+          guess.getObjectProbabilities().stream()
+              .mapToDouble(ObjectProbability::getProbability)
+              .sum();
+      assertEquals(1.0, total, 1e-4);
+      assertEquals(10, guess.getGuessedObjectId(), "only object 10 is red");
+
+      SceneObject target = scene.get(3);
+      DialogueReply asked =
+          client.exchange(turn("a", 0, DialogueRole.ASK).setScene(scene).build(), DEADLINE);
+      long seq = 0;
+      while (asked.getStatus() == ReplyStatus.OK) {
+        assertTrue(asked.getQuestion().endsWith("?"), asked.getQuestion());
+        seq++;
+        asked =
+            client.exchange(
+                turn("a", seq, DialogueRole.ASK)
+                    .setAnswer(TrueOracle.answer(asked.getQuestion(), target))
+                    .build(),
+                DEADLINE);
+      }
+      assertEquals(ReplyStatus.ENDED, asked.getStatus());
+      assertNotNull(asked.getGuessedObjectId());
+      assertEquals(seq, asked.getDialogue().size());
+      assertTrue(seq <= 8, "the question budget is 8, asked " + seq);
+    }
+  }
+
+  @Test
+  void badTurnsGetClearErrorsAndLeaveTheGameAsItWas() throws Exception {
+    List<SceneObject> tooMany = new ArrayList<>();
+    for (int i = 0; i < 21; i++) {
+      tooMany.add(new SceneObject(i, "circle", "red", 0f, 0f, 0.1f, 0.1f));
+    }
+    try (Engine engine = Engine.start(config().build());
+        DialogueTestClient client = client()) {
+      assertError(
+          client.exchange(
+              turn("ghost", 3, DialogueRole.ANSWER).setQuestion("is it red?").build(), DEADLINE),
+          "unknown game");
+      assertError(
+          client.exchange(turn("big", 0, DialogueRole.ASK).setScene(tooMany).build(), DEADLINE),
+          "at most 20");
+      DialogueTurn first =
+          turn("g", 0, DialogueRole.ANSWER)
+              .setScene(scene())
+              .setTargetObjectId(11)
+              .setQuestion("is it blue?")
+              .build();
+      DialogueReply answered = client.exchange(first, DEADLINE);
+      assertEquals(OracleAnswer.YES, answered.getAnswer());
+      assertError(
+          client.exchange(
+              turn("g", 1, DialogueRole.ANSWER).setQuestion("¿qué es?").build(), DEADLINE),
+          "no word in the model's vocabulary");
+      assertError(
+          client.exchange(
+              turn("g", 5, DialogueRole.ANSWER).setQuestion("is it red?").build(), DEADLINE),
+          "expected seq 2");
+      assertError(
+          client.exchange(
+              turn("g", 2, DialogueRole.ASK).setAnswer(OracleAnswer.YES).build(), DEADLINE),
+          "asked no question");
+
+      client.send(first);
+      DialogueTestClient.sleep(500);
+      DialogueReply guess = client.exchange(turn("g", 3, DialogueRole.GUESS).build(), DEADLINE);
+      assertEquals(ReplyStatus.ENDED, guess.getStatus());
+      assertEquals(1, guess.getDialogue().size(), "the failed turns added nothing to the dialogue");
+      List<byte[]> repliesToFirst = client.repliesTo("g", 0);
+      assertEquals(2, repliesToFirst.size());
+      assertArrayEquals(
+          repliesToFirst.get(0), repliesToFirst.get(1), "a replayed turn, the same reply");
+
+      client.sendRaw("g", new byte[] {1, 2, 3});
+      List<?> letters =
+          KafkaTestClients.consumeUntil(
+              broker.bootstrapServers(), "dialogue-turns.dlq", DEADLINE, r -> r.size() >= 1);
+      assertEquals(1, letters.size());
+    }
+  }
+
+  @Test
+  void evictsIdleGamesWithANoticeAndForgetsThem() throws Exception {
+    try (Engine engine = Engine.start(config().gameIdleMillis(1_000).build());
+        DialogueTestClient client = client()) {
+      DialogueReply asked =
+          client.exchange(turn("idle", 0, DialogueRole.ASK).setScene(scene()).build(), DEADLINE);
+      assertEquals(ReplyStatus.OK, asked.getStatus());
+      long end = System.nanoTime() + DEADLINE.toNanos();
+      while (client.evictionNotices().isEmpty() && System.nanoTime() < end) {
+        DialogueTestClient.sleep(50);
+      }
+      DialogueReply notice = client.evictionNotices().get(0);
+      assertEquals("idle", notice.getGameId());
+      assertEquals(ReplyStatus.EVICTED, notice.getStatus());
+      assertError(
+          client.exchange(
+              turn("idle", 1, DialogueRole.ASK).setAnswer(OracleAnswer.NO).build(), DEADLINE),
+          "unknown game");
+    }
+  }
+
+  @Test
+  void aRestartedEngineResumesAGameFromItsStoredState() throws Exception {
+    SceneObject target = scene().get(1);
+    List<String> questions = new ArrayList<>();
+    try (DialogueTestClient client = client()) {
+      DialogueReply asked;
+      try (Engine engine = Engine.start(config().build())) {
+        asked = client.exchange(turn("r", 0, DialogueRole.ASK).setScene(scene()).build(), DEADLINE);
+        questions.add(asked.getQuestion());
+      }
+      try (Engine engine = Engine.start(config().build())) {
+        DialogueReply next =
+            client.exchange(
+                turn("r", 1, DialogueRole.ASK)
+                    .setAnswer(TrueOracle.answer(asked.getQuestion(), target))
+                    .build(),
+                DEADLINE);
+        assertTrue(
+            next.getStatus() == ReplyStatus.OK || next.getStatus() == ReplyStatus.ENDED,
+            next.toString());
+        DialogueReply guess =
+            client.exchange(
+                turn("r", 2, DialogueRole.GUESS)
+                    .setAnswer(
+                        next.getStatus() == ReplyStatus.OK
+                            ? TrueOracle.answer(next.getQuestion(), target)
+                            : null)
+                    .build(),
+                DEADLINE);
+        if (next.getStatus() == ReplyStatus.OK) {
+          assertEquals(ReplyStatus.ENDED, guess.getStatus(), guess.toString());
+          assertEquals(2, guess.getDialogue().size());
+          assertEquals(questions.get(0), guess.getDialogue().get(0).getQuestion());
+        }
+      }
+    }
+  }
+
+  private static void assertError(DialogueReply reply, String reason) {
+    assertEquals(ReplyStatus.ERROR, reply.getStatus(), reply.toString());
+    assertTrue(reply.getError().contains(reason), reply.getError());
+    assertNull(reply.getAnswer());
+  }
+}
