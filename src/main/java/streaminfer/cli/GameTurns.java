@@ -29,6 +29,11 @@ final class GameTurns {
     return scene;
   }
 
+  /** Whether any turn has been sent, so the engine may hold state for this game. */
+  boolean started() {
+    return nextSeq > 0;
+  }
+
   /**
    * Sends the turn as the game's next seq and returns the engine's reply. The scene rides along
    * until a turn is answered with anything but ERROR: an ERROR leaves the engine's game state

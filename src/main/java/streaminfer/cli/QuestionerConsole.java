@@ -133,7 +133,11 @@ final class QuestionerConsole {
     return end();
   }
 
+  /** Tells the engine to forget the game; one it never heard of needs no END. */
   private Outcome end() throws TimeoutException, InterruptedException {
+    if (!game.started()) {
+      return Outcome.FINISHED;
+    }
     DialogueReply reply = game.send(DialogueTurn.newBuilder().setRole(DialogueRole.END));
     if (reply.getStatus() == ReplyStatus.ERROR) {
       replies.error(reply);

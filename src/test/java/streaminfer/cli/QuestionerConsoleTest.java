@@ -93,11 +93,12 @@ class QuestionerConsoleTest {
 
   @Test
   void guessingTheTargetSaysRightAndEndsTheGame() throws Exception {
+    engine.then(ReplyStatus.OK).setAnswer(OracleAnswer.YES);
     engine.then(ReplyStatus.ENDED);
 
-    assertEquals(Outcome.FINISHED, play("guess 2\n"));
+    assertEquals(Outcome.FINISHED, play("is it blue?\nguess 2\n"));
 
-    assertEquals(List.of(DialogueRole.END), roles());
+    assertEquals(List.of(DialogueRole.ANSWER, DialogueRole.END), roles());
     assertTrue(output().contains("Right, it is blue square (2)!"), output());
   }
 
@@ -112,12 +113,13 @@ class QuestionerConsoleTest {
 
   @Test
   void guessingAnIdTheSceneLacksSendsNothingAndAsksAgain() throws Exception {
+    engine.then(ReplyStatus.OK).setAnswer(OracleAnswer.YES);
     engine.then(ReplyStatus.ENDED);
 
-    play("guess 9\nguess 2\n");
+    play("is it blue?\nguess 9\nguess 2\n");
 
-    assertEquals(List.of(DialogueRole.END), roles());
-    assertEquals(List.of(0L), seqs());
+    assertEquals(List.of(DialogueRole.ANSWER, DialogueRole.END), roles());
+    assertEquals(List.of(0L, 1L), seqs());
     assertTrue(output().contains("There is no object 9 in the scene."), output());
   }
 
@@ -154,21 +156,31 @@ class QuestionerConsoleTest {
 
   @Test
   void theEndOfInputRevealsTheTargetAndEndsTheGame() throws Exception {
+    engine.then(ReplyStatus.OK).setAnswer(OracleAnswer.NO);
     engine.then(ReplyStatus.ENDED);
 
-    assertEquals(Outcome.FINISHED, play(""));
+    assertEquals(Outcome.FINISHED, play("is it red?\n"));
 
-    assertEquals(List.of(DialogueRole.END), roles());
+    assertEquals(List.of(DialogueRole.ANSWER, DialogueRole.END), roles());
     assertTrue(output().contains("The object was blue square (2)."), output());
   }
 
   @Test
   void blankLinesSendNothing() throws Exception {
+    engine.then(ReplyStatus.OK).setAnswer(OracleAnswer.NO);
     engine.then(ReplyStatus.ENDED);
 
-    play("\n   \nquit\n");
+    play("\n   \nis it red?\n \nquit\n");
 
-    assertEquals(1, engine.turns.size());
+    assertEquals(List.of(DialogueRole.ANSWER, DialogueRole.END), roles());
+  }
+
+  @Test
+  void aGameLeftBeforeAnyQuestionSendsNothingSinceTheEngineNeverHeardOfIt() throws Exception {
+    assertEquals(Outcome.FINISHED, play("guess 1\n"));
+
+    assertEquals(List.of(), engine.turns);
+    assertTrue(output().contains("Wrong, it was blue square (2)."), output());
   }
 
   private static ObjectProbability probability(int objectId, float probability) {
