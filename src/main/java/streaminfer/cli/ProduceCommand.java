@@ -23,7 +23,7 @@ import streaminfer.v1.GenePanel;
     name = "produce",
     mixinStandardHelpOptions = true,
     description = "Produce input records to Kafka.",
-    subcommands = {ProduceCommand.GenePanels.class, FramesCommand.class})
+    subcommands = {ProduceCommand.GenePanels.class, FramesCommand.class, DialogueCommand.class})
 final class ProduceCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
