@@ -219,7 +219,7 @@ class DialoguePipelineIntegrationTest {
   }
 
   @Test
-  void evictsIdleGamesWithANoticeAndForgetsThem() throws Exception {
+  void evictsIdleGamesWithANoticeAndForgetsThemUntilTheSceneIsSentAgain() throws Exception {
     try (Engine engine = Engine.start(config().gameIdleMillis(1_000).build());
         DialogueTestClient client = client()) {
       DialogueReply asked =
@@ -236,6 +236,9 @@ class DialoguePipelineIntegrationTest {
           client.exchange(
               turn("idle", 1, DialogueRole.ASK).setAnswer(OracleAnswer.NO).build(), DEADLINE),
           "unknown game");
+      DialogueReply restarted =
+          client.exchange(turn("idle", 2, DialogueRole.ASK).setScene(scene()).build(), DEADLINE);
+      assertEquals(ReplyStatus.OK, restarted.getStatus(), "a turn with the scene starts it again");
     }
   }
 

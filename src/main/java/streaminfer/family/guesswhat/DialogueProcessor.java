@@ -38,8 +38,9 @@ import streaminfer.v1.GameState;
  * saved before the reply is released to the stream layer. A redelivered turn (seq already handled)
  * gets the saved reply again, byte for byte, and changes nothing. A turn the game cannot take gets
  * an ERROR reply; on a running game it uses up its seq (so a redelivery is answered the same way)
- * and leaves the game otherwise as it was. Undecodable records and failed inference are
- * dead-lettered by the stream layer.
+ * and leaves the game otherwise as it was; a failed first turn starts no game (the next turn may
+ * carry the scene again, under any seq). Undecodable records and failed inference are dead-lettered
+ * by the stream layer.
  */
 public final class DialogueProcessor implements RecordProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(DialogueProcessor.class);
@@ -155,16 +156,18 @@ public final class DialogueProcessor implements RecordProcessor {
   private CompletableFuture<byte[]> handle(int partition, DialogueTurn turn) {
     long now = clock.millis();
     Game game = store.get(turn.getGameId());
-    if (game != null && turn.getSeq() < game.nextSeq) {
-      return CompletableFuture.completedFuture(game.replies.get((int) turn.getSeq()));
+    if (game != null && turn.getSeq() < game.firstSeq) {
+      return error(turn, "seq " + turn.getSeq() + " is before the game's first turn");
     }
-    if (game == null && turn.getSeq() != 0) {
+    if (game != null && turn.getSeq() < game.nextSeq) {
+      return CompletableFuture.completedFuture(game.replyTo(turn.getSeq()));
+    }
+    if (game == null && turn.getScene() == null) {
       return error(
           turn,
           "unknown game "
               + turn.getGameId()
-              + ": no game state (a game starts with seq 0 carrying the scene; idle games are"
-              + " evicted)");
+              + ": no game state (a game's first turn carries the scene; idle games are evicted)");
     }
     if (game != null && turn.getSeq() > game.nextSeq) {
       return error(turn, "turn out of sequence: expected seq " + game.nextSeq);

@@ -16,6 +16,7 @@ final class Game {
   final String gameId;
   final Scene scene;
   final Integer target;
+  final long firstSeq;
   long nextSeq;
   final List<Integer> tokens;
 
@@ -32,6 +33,7 @@ final class Game {
       String gameId,
       Scene scene,
       Integer target,
+      long firstSeq,
       long nextSeq,
       List<Integer> tokens,
       int consumed,
@@ -43,6 +45,7 @@ final class Game {
     this.gameId = gameId;
     this.scene = scene;
     this.target = target;
+    this.firstSeq = firstSeq;
     this.nextSeq = nextSeq;
     this.tokens = tokens;
     this.consumed = consumed;
@@ -53,7 +56,8 @@ final class Game {
     this.lastActivityMillis = lastActivityMillis;
   }
 
-  static Game start(String gameId, Scene scene, Integer target, GameSpec spec, long now) {
+  static Game start(
+      String gameId, long firstSeq, Scene scene, Integer target, GameSpec spec, long now) {
     if (target != null) {
       scene.indexOf(target);
     }
@@ -63,7 +67,8 @@ final class Game {
         gameId,
         scene,
         target,
-        0,
+        firstSeq,
+        firstSeq,
         tokens,
         0,
         new float[0],
@@ -84,6 +89,7 @@ final class Game {
         state.getGameId(),
         Scene.of(state.getScene(), spec),
         state.getTargetObjectId(),
+        state.getFirstSeq(),
         state.getNextSeq(),
         new ArrayList<>(state.getTokens()),
         state.getConsumed(),
@@ -97,6 +103,7 @@ final class Game {
   GameState toState() {
     return GameState.newBuilder()
         .setGameId(gameId)
+        .setFirstSeq(firstSeq)
         .setNextSeq(nextSeq)
         .setScene(scene.objects())
         .setTargetObjectId(target)
@@ -116,6 +123,7 @@ final class Game {
         gameId,
         scene,
         target,
+        firstSeq,
         nextSeq,
         new ArrayList<>(tokens),
         consumed,
@@ -124,6 +132,11 @@ final class Game {
         new ArrayList<>(replies),
         ended,
         lastActivityMillis);
+  }
+
+  /** The reply this game gave to {@code seq}, which it has handled. */
+  byte[] replyTo(long seq) {
+    return replies.get(Math.toIntExact(seq - firstSeq));
   }
 
   int last() {

@@ -34,13 +34,18 @@ final class Referee {
     this.questioner = new Questioner(players);
   }
 
-  /** A new game from its first turn; throws {@link InvalidTurnException} for a bad one. */
+  /**
+   * A new game from its first turn, which carries the scene; throws {@link InvalidTurnException}
+   * for a bad one.
+   */
   Game open(DialogueTurn turn, long now) {
-    if (turn.getScene() == null) {
-      throw new InvalidTurnException("a game's first turn (seq 0) must carry the scene");
-    }
     return Game.start(
-        turn.getGameId(), Scene.of(turn.getScene(), spec), turn.getTargetObjectId(), spec, now);
+        turn.getGameId(),
+        turn.getSeq(),
+        Scene.of(turn.getScene(), spec),
+        turn.getTargetObjectId(),
+        spec,
+        now);
   }
 
   CompletableFuture<Outcome> play(Game stored, DialogueTurn turn, long now) {
@@ -49,8 +54,8 @@ final class Referee {
     if (game.ended) {
       throw new InvalidTurnException("game " + game.gameId + " is over");
     }
-    if (turn.getScene() != null && game.nextSeq > 0) {
-      throw new InvalidTurnException("the scene is set by the game's first turn (seq 0)");
+    if (turn.getScene() != null && game.nextSeq > game.firstSeq) {
+      throw new InvalidTurnException("the scene is set by the game's first turn");
     }
     Reply reply = new Reply(turn);
     CompletableFuture<DialogueReply> played =
