@@ -98,6 +98,10 @@ final class EngineProcess implements AutoCloseable {
     return engine.exitValue();
   }
 
+  String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
   Path log() {
     return log;
   }

@@ -25,7 +25,7 @@ import streaminfer.v1.DialogueTurn;
  * A client of the dialogue pipeline, as a game front end would write one: sends turns keyed by game
  * id and collects every reply (all of them, duplicates included) by game and seq.
  */
-final class DialogueTestClient implements AutoCloseable {
+public final class DialogueTestClient implements AutoCloseable {
   private final WriterSchemas schemas = WriterSchemas.v1();
   private final AvroCodec<DialogueTurn> turns = AvroCodec.forType(DialogueTurn.class, schemas);
   private final AvroCodec<DialogueReply> replies = AvroCodec.forType(DialogueReply.class, schemas);
@@ -36,7 +36,7 @@ final class DialogueTestClient implements AutoCloseable {
   private final Thread reader;
   private volatile boolean closed;
 
-  DialogueTestClient(String bootstrap, String turnsTopic, String repliesTopic) {
+  public DialogueTestClient(String bootstrap, String turnsTopic, String repliesTopic) {
     this.turnsTopic = turnsTopic;
     Topics.ensure(bootstrap, List.of(turnsTopic, repliesTopic), 3);
     producer =
@@ -86,22 +86,22 @@ final class DialogueTestClient implements AutoCloseable {
         .add(value);
   }
 
-  void send(DialogueTurn turn) {
+  public void send(DialogueTurn turn) {
     producer.send(new ProducerRecord<>(turnsTopic, turn.getGameId(), turns.encode(turn)));
   }
 
   /** Sends raw bytes keyed by {@code key}: for records no client library would write. */
-  void sendRaw(String key, byte[] value) {
+  public void sendRaw(String key, byte[] value) {
     producer.send(new ProducerRecord<>(turnsTopic, key, value));
   }
 
   /** Sends the turn and waits for its first reply. */
-  DialogueReply exchange(DialogueTurn turn, Duration deadline) {
+  public DialogueReply exchange(DialogueTurn turn, Duration deadline) {
     send(turn);
     return await(turn.getGameId(), turn.getSeq(), deadline);
   }
 
-  DialogueReply await(String gameId, long seq, Duration deadline) {
+  public DialogueReply await(String gameId, long seq, Duration deadline) {
     long end = System.nanoTime() + deadline.toNanos();
     while (true) {
       List<byte[]> values = received.get(gameId + "#" + seq);
@@ -116,19 +116,19 @@ final class DialogueTestClient implements AutoCloseable {
   }
 
   /** Every reply received for one turn, as bytes: more than one after a redelivery. */
-  List<byte[]> repliesTo(String gameId, long seq) {
+  public List<byte[]> repliesTo(String gameId, long seq) {
     return new ArrayList<>(received.getOrDefault(gameId + "#" + seq, List.of()));
   }
 
-  List<DialogueReply> evictionNotices() {
+  public List<DialogueReply> evictionNotices() {
     return List.copyOf(notices);
   }
 
-  DialogueReply decode(byte[] value) {
+  public DialogueReply decode(byte[] value) {
     return replies.decode(value);
   }
 
-  static void sleep(long millis) {
+  public static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

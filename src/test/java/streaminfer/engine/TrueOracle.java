@@ -8,12 +8,12 @@ import streaminfer.v1.SceneObject;
  * A client playing the oracle honestly, by the game's rule: yes/no from the target's category,
  * colour or position, n/a when its centre is within 0.05 of the frame's middle line.
  */
-final class TrueOracle {
+public final class TrueOracle {
   private static final List<String> POSITIONS = List.of("left", "right", "top", "bottom");
 
   private TrueOracle() {}
 
-  static OracleAnswer answer(String question, SceneObject target) {
+  public static OracleAnswer answer(String question, SceneObject target) {
     for (String word : question.split("\\s+")) {
       if (POSITIONS.contains(word)) {
         boolean horizontal = word.equals("left") || word.equals("right");
