@@ -7,14 +7,18 @@ import java.util.OptionalInt;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
 import streaminfer.family.dgex.SyntheticPanels;
+import streaminfer.family.guesswhat.EvaluationGames;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.source.SyntheticCameras;
+import streaminfer.v1.DialogueRole;
+import streaminfer.v1.DialogueTurn;
 import streaminfer.v1.Frame;
 import streaminfer.v1.GenePanel;
 
 /** What {@code serve --demo} feeds: synthetic records for each served pipeline, paced. */
 final class DemoFeed implements AutoCloseable {
   private static final int CAMERA_FPS = 60;
+  private static final int SELF_PLAY_GAMES_PER_SECOND = 20;
 
   private final List<PacedProducer> producers;
   private final List<AutoCloseable> sources;
@@ -64,6 +68,34 @@ final class DemoFeed implements AutoCloseable {
                   n -> {
                     Frame frame = camera.next(0).frame();
                     return new PacedProducer.Keyed(frame.getStreamId(), codec.encode(frame));
+                  }));
+        }
+        case "guesswhat" -> {
+          Path version =
+              new ModelRepository(modelsDir)
+                  .versionDirectory("guesswhat-qgen", OptionalInt.empty());
+          List<EvaluationGames.Game> games =
+              EvaluationGames.read(version.resolve(EvaluationGames.FILE)).get("new_scenes");
+          AvroCodec<DialogueTurn> codec = AvroCodec.forType(DialogueTurn.class, schemas);
+          producers.add(
+              new PacedProducer(
+                  bootstrap,
+                  topicPrefix + "dialogue-turns",
+                  SELF_PLAY_GAMES_PER_SECOND,
+                  Long.MAX_VALUE,
+                  n -> {
+                    EvaluationGames.Game game = games.get((int) (n % games.size()));
+                    String gameId = "demo-game-" + n;
+                    return new PacedProducer.Keyed(
+                        gameId,
+                        codec.encode(
+                            DialogueTurn.newBuilder()
+                                .setGameId(gameId)
+                                .setSeq(0)
+                                .setRole(DialogueRole.SELF_PLAY)
+                                .setScene(game.scene())
+                                .setTargetObjectId(game.targetObjectId())
+                                .build()));
                   }));
         }
         default -> throw new IllegalArgumentException("no demo feed for pipeline " + pipeline);

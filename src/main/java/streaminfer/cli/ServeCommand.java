@@ -87,6 +87,18 @@ final class ServeCommand implements Callable<Integer> {
   long maxFramePixels;
 
   @Option(
+      names = "--game-idle-seconds",
+      defaultValue = "600",
+      description = "GuessWhat?!: evict a game after this long without a turn, with a notice.")
+  long gameIdleSeconds;
+
+  @Option(
+      names = "--max-games",
+      defaultValue = "100000",
+      description = "GuessWhat?!: games kept at most; the least recently active go first.")
+  int maxGames;
+
+  @Option(
       names = "--demo",
       description = "Feed synthetic records and print live throughput and latency.")
   boolean demo;
@@ -122,6 +134,8 @@ final class ServeCommand implements Callable<Integer> {
             .schemasDir(Optional.ofNullable(schemasDir))
             .maxFrameAgeMillis(maxFrameAgeMillis)
             .maxFramePixels(maxFramePixels)
+            .gameIdleMillis(java.time.Duration.ofSeconds(gameIdleSeconds).toMillis())
+            .maxGames(maxGames)
             .build();
     Engine engine;
     try {

@@ -30,7 +30,7 @@ public final class ConsoleReporter {
       double[] before = previous.getOrDefault(metrics.pipeline(), new double[2]);
       previous.put(metrics.pipeline(), new double[] {in, outCount});
       out.printf(
-          "%-6s in %7.0f/s  out %7.0f/s  total out %9.0f  dead-lettered %5.0f  skipped %5.0f"
+          "%-9s in %7.0f/s  out %7.0f/s  total out %9.0f  dead-lettered %5.0f  skipped %5.0f"
               + "  latency p50 %s p99 %s  mean batch %5.1f  lag %d%n",
           metrics.pipeline(),
           (in - before[0]) / seconds,
