@@ -115,7 +115,9 @@ public final class Engine implements AutoCloseable {
         RecordProcessor processor =
             definition
                 .factory()
-                .create(new PipelineContext(definition, loaded, schemas, workers, config, stream));
+                .create(
+                    new PipelineContext(
+                        definition, loaded, schemas, workers, config, stream, registry));
         processors.add(processor);
         streams.add(new StreamVerticle(stream, processor, pipelineMetrics));
         groups.add(

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import streaminfer.codec.AvroCodec;
 import streaminfer.family.dgex.GeneExpressionTask;
+import streaminfer.family.guesswhat.DialogueMetrics;
 import streaminfer.family.guesswhat.DialogueProcessor;
 import streaminfer.family.guesswhat.DialogueSettings;
 import streaminfer.family.guesswhat.GameSpec;
@@ -111,6 +112,7 @@ public final class PipelineCatalog {
                   context.model("guesswhat-guesser"));
           return DialogueProcessor.start(
               players,
+              new DialogueMetrics(context.registry()),
               context.schemas(),
               context.stream().inputTopic(),
               new DialogueSettings(

@@ -1,5 +1,6 @@
 package streaminfer.engine;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import streaminfer.codec.WriterSchemas;
@@ -12,6 +13,7 @@ import streaminfer.stream.StreamConfig;
  * @param models the loaded models by name, as the definition lists them
  * @param workers a pool for preprocessing too heavy for the event loop (image decoding)
  * @param stream the pipeline's topics and Kafka settings
+ * @param registry for meters of the pipeline's own (beyond records, batches and latency)
  */
 public record PipelineContext(
     PipelineDefinition definition,
@@ -19,7 +21,8 @@ public record PipelineContext(
     WriterSchemas schemas,
     Executor workers,
     EngineConfig config,
-    StreamConfig stream) {
+    StreamConfig stream,
+    MeterRegistry registry) {
 
   public PipelineContext {
     models = Map.copyOf(models);

@@ -209,6 +209,8 @@ class DialoguePipelineIntegrationTest {
       assertEquals(2, repliesToFirst.size());
       assertArrayEquals(
           repliesToFirst.get(0), repliesToFirst.get(1), "a replayed turn, the same reply");
+      assertEquals(5.0, engine.registry().counter("streaminfer.dialogue.turns.refused").count());
+      assertEquals(1.0, engine.registry().counter("streaminfer.dialogue.turns.replayed").count());
 
       client.sendRaw("g", new byte[] {1, 2, 3});
       List<?> letters =
@@ -232,6 +234,9 @@ class DialoguePipelineIntegrationTest {
       DialogueReply notice = client.evictionNotices().get(0);
       assertEquals("idle", notice.getGameId());
       assertEquals(ReplyStatus.EVICTED, notice.getStatus());
+      assertEquals(
+          1.0,
+          engine.registry().counter("streaminfer.dialogue.games.evicted", "cause", "idle").count());
       assertError(
           client.exchange(
               turn("idle", 1, DialogueRole.ASK).setAnswer(OracleAnswer.NO).build(), DEADLINE),

@@ -50,6 +50,7 @@ public final class DialogueProcessor implements RecordProcessor {
   private final AvroCodec<DialogueReply> replies;
   private final Referee referee;
   private final GameStore store;
+  private final DialogueMetrics metrics;
   private final Clock clock;
   private final Duration idleLimit;
   private final int maxGames;
@@ -63,8 +64,11 @@ public final class DialogueProcessor implements RecordProcessor {
       AvroCodec<DialogueReply> replies,
       Players players,
       GameStore store,
+      DialogueMetrics metrics,
       DialogueSettings settings) {
     this.turns = turns;
+    this.metrics = metrics;
+    metrics.gamesHeld(store::size);
     this.replies = replies;
     this.referee = new Referee(players);
     this.store = store;
@@ -93,7 +97,11 @@ public final class DialogueProcessor implements RecordProcessor {
    * every turn partition has its state partition) and starts the processor.
    */
   public static DialogueProcessor start(
-      Players players, WriterSchemas schemas, String turnsTopic, DialogueSettings settings) {
+      Players players,
+      DialogueMetrics metrics,
+      WriterSchemas schemas,
+      String turnsTopic,
+      DialogueSettings settings) {
     int partitions = Topics.partitions(settings.bootstrap(), turnsTopic);
     Topics.ensure(
         settings.bootstrap(),
@@ -124,6 +132,7 @@ public final class DialogueProcessor implements RecordProcessor {
         AvroCodec.forType(DialogueReply.class, schemas),
         players,
         store,
+        metrics,
         settings);
   }
 
@@ -160,6 +169,7 @@ public final class DialogueProcessor implements RecordProcessor {
       return error(turn, "seq " + turn.getSeq() + " is before the game's first turn");
     }
     if (game != null && turn.getSeq() < game.nextSeq) {
+      metrics.replayed();
       return CompletableFuture.completedFuture(game.replyTo(turn.getSeq()));
     }
     if (game == null && turn.getScene() == null) {
@@ -190,6 +200,7 @@ public final class DialogueProcessor implements RecordProcessor {
               Throwable cause =
                   failure instanceof CompletionException ? failure.getCause() : failure;
               if (cause instanceof InvalidTurnException invalid) {
+                metrics.refused();
                 return new Referee.Outcome(
                     Referee.error(turn, invalid.getMessage()), game == null ? null : game.copy());
               }
@@ -215,6 +226,7 @@ public final class DialogueProcessor implements RecordProcessor {
   }
 
   private CompletableFuture<byte[]> error(DialogueTurn turn, String reason) {
+    metrics.refused();
     return CompletableFuture.completedFuture(replies.encode(Referee.error(turn, reason)));
   }
 
@@ -254,6 +266,7 @@ public final class DialogueProcessor implements RecordProcessor {
     if (game == null || (game.lastActivityMillis >= cutoff && !overCapacity)) {
       return CompletableFuture.completedFuture(null);
     }
+    metrics.evicted(game.ended ? "ended" : overCapacity ? "capacity" : "idle");
     CompletableFuture<Void> notified = CompletableFuture.completedFuture(null);
     if (!game.ended) {
       String reason =
