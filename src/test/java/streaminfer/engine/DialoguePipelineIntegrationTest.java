@@ -285,6 +285,77 @@ class DialoguePipelineIntegrationTest {
     }
   }
 
+  @Test
+  void gamesMoveWithTheirPartitionsWhenASecondEngineJoinsAndTheFirstLeaves() throws Exception {
+    List<EvaluationGames.Game> games =
+        EvaluationGames.read(QGEN.resolve(EvaluationGames.FILE)).get("new_objects").subList(0, 30);
+    long[] seqs = new long[games.size()];
+    boolean[] over = new boolean[games.size()];
+    try (DialogueTestClient client = client()) {
+      Engine first = Engine.start(config().build());
+      Engine second = null;
+      try {
+        for (int i = 0; i < games.size(); i++) {
+          client.send(
+              turn("moving-" + i, 0, DialogueRole.ASK).setScene(games.get(i).scene()).build());
+        }
+        for (int round = 0; !allTrue(over); round++) {
+          assertTrue(round < 12, "games still open after 12 rounds");
+          if (round == 1) {
+            second = Engine.start(config().build());
+          }
+          if (round == 3) {
+            first.close();
+            first = null;
+          }
+          for (int i = 0; i < games.size(); i++) {
+            if (over[i]) {
+              continue;
+            }
+            DialogueReply reply = client.await("moving-" + i, seqs[i], DEADLINE);
+            if (reply.getStatus() == ReplyStatus.ENDED) {
+              over[i] = true;
+              continue;
+            }
+            assertEquals(ReplyStatus.OK, reply.getStatus(), reply.toString());
+            seqs[i]++;
+            SceneObject target = games.get(i).scene().get(games.get(i).targetObjectId());
+            client.send(
+                turn("moving-" + i, seqs[i], DialogueRole.ASK)
+                    .setAnswer(TrueOracle.answer(reply.getQuestion(), target))
+                    .build());
+          }
+        }
+      } finally {
+        if (first != null) {
+          first.close();
+        }
+        if (second != null) {
+          second.close();
+        }
+      }
+      for (int i = 0; i < games.size(); i++) {
+        DialogueReply last = client.await("moving-" + i, seqs[i], DEADLINE);
+        assertEquals(seqs[i], last.getDialogue().size(), "every answer reached the game's state");
+        for (long seq = 0; seq <= seqs[i]; seq++) {
+          List<byte[]> replies = client.repliesTo("moving-" + i, seq);
+          for (byte[] again : replies) {
+            assertArrayEquals(replies.get(0), again, "moving-" + i + " seq " + seq);
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean allTrue(boolean[] values) {
+    for (boolean value : values) {
+      if (!value) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static void assertError(DialogueReply reply, String reason) {
     assertEquals(ReplyStatus.ERROR, reply.getStatus(), reply.toString());
     assertTrue(reply.getError().contains(reason), reply.getError());
