@@ -13,12 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import streaminfer.broker.Topics;
@@ -55,7 +50,7 @@ public final class DialogueProcessor implements RecordProcessor {
   private final Duration idleLimit;
   private final int maxGames;
   private final String repliesTopic;
-  private final KafkaProducer<String, byte[]> notices;
+  private final PartitionedSender sender;
   private final Map<String, CompletableFuture<?>> lastTurnOfGame = new HashMap<>();
   private final ScheduledExecutorService evictor;
 
@@ -64,9 +59,11 @@ public final class DialogueProcessor implements RecordProcessor {
       AvroCodec<DialogueReply> replies,
       Players players,
       GameStore store,
+      PartitionedSender sender,
       DialogueMetrics metrics,
       DialogueSettings settings) {
     this.turns = turns;
+    this.sender = sender;
     this.metrics = metrics;
     metrics.gamesHeld(store::size);
     this.replies = replies;
@@ -76,11 +73,6 @@ public final class DialogueProcessor implements RecordProcessor {
     this.idleLimit = settings.idleLimit();
     this.maxGames = settings.maxGames();
     this.repliesTopic = settings.repliesTopic();
-    Map<String, Object> props = new HashMap<>(settings.clientOverrides());
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    this.notices = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     this.evictor =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -120,18 +112,22 @@ public final class DialogueProcessor implements RecordProcessor {
               + partitions
               + "; the game state topic needs one partition per turns partition");
     }
+    PartitionedSender sender =
+        new PartitionedSender(settings.bootstrap(), settings.clientOverrides());
     GameStore store =
         new GameStore(
             settings.bootstrap(),
             settings.stateTopic(),
             AvroCodec.forType(GameState.class, schemas),
             players.spec(),
-            settings.clientOverrides());
+            settings.clientOverrides(),
+            sender);
     return new DialogueProcessor(
         AvroCodec.forType(DialogueTurn.class, schemas),
         AvroCodec.forType(DialogueReply.class, schemas),
         players,
         store,
+        sender,
         metrics,
         settings);
   }
@@ -274,29 +270,19 @@ public final class DialogueProcessor implements RecordProcessor {
               ? "evicted: the engine holds at most " + maxGames + " games"
               : "evicted: no turn for " + idleLimit.toSeconds() + " s";
       notified =
-          notify(entry.partition(), game.gameId, replies.encode(Referee.evicted(game, reason)));
+          sender.send(
+              repliesTopic,
+              entry.partition(),
+              game.gameId,
+              replies.encode(Referee.evicted(game, reason)));
     }
     return notified.thenCompose(sent -> store.delete(entry.partition(), game.gameId));
-  }
-
-  private CompletableFuture<Void> notify(int partition, String gameId, byte[] notice) {
-    CompletableFuture<Void> sent = new CompletableFuture<>();
-    notices.send(
-        new ProducerRecord<>(repliesTopic, partition, gameId, notice),
-        (metadata, error) -> {
-          if (error == null) {
-            sent.complete(null);
-          } else {
-            sent.completeExceptionally(error);
-          }
-        });
-    return sent;
   }
 
   @Override
   public void close() {
     evictor.shutdownNow();
-    notices.close();
     store.close();
+    sender.close();
   }
 }

@@ -14,14 +14,9 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import streaminfer.codec.AvroCodec;
@@ -30,7 +25,8 @@ import streaminfer.v1.GameState;
 /**
  * Every game's state, in memory and on a compacted topic keyed by game id. A game's state record
  * goes to the same partition number as its turns, so the owner of an input partition restores
- * exactly its games from one state partition (before handling that partition's first turn).
+ * exactly its games from one state partition (before handling that partition's first turn). The
+ * sender is the caller's to close.
  */
 final class GameStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GameStore.class);
@@ -44,7 +40,7 @@ final class GameStore implements AutoCloseable {
   private final AvroCodec<GameState> codec;
   private final GameSpec spec;
   private final Map<String, String> clientOverrides;
-  private final KafkaProducer<String, byte[]> producer;
+  private final PartitionedSender sender;
   private final Map<String, Entry> games = new ConcurrentHashMap<>();
   private final Map<Integer, CompletableFuture<Void>> restored = new ConcurrentHashMap<>();
   private final ExecutorService restorer =
@@ -60,18 +56,14 @@ final class GameStore implements AutoCloseable {
       String topic,
       AvroCodec<GameState> codec,
       GameSpec spec,
-      Map<String, String> clientOverrides) {
+      Map<String, String> clientOverrides,
+      PartitionedSender sender) {
     this.bootstrap = bootstrap;
     this.topic = topic;
     this.codec = codec;
     this.spec = spec;
     this.clientOverrides = Map.copyOf(clientOverrides);
-    Map<String, Object> props = new HashMap<>(clientOverrides);
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
-    this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    this.sender = sender;
   }
 
   String topic() {
@@ -125,17 +117,7 @@ final class GameStore implements AutoCloseable {
   }
 
   private CompletableFuture<Void> send(int partition, String gameId, byte[] value) {
-    CompletableFuture<Void> sent = new CompletableFuture<>();
-    producer.send(
-        new ProducerRecord<>(topic, partition, gameId, value),
-        (metadata, error) -> {
-          if (error == null) {
-            sent.complete(null);
-          } else {
-            sent.completeExceptionally(error);
-          }
-        });
-    return sent;
+    return sender.send(topic, partition, gameId, value);
   }
 
   private void restore(int partition) {
@@ -182,7 +164,6 @@ final class GameStore implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close();
     restorer.shutdownNow();
   }
 }
