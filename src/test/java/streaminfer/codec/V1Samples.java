@@ -11,6 +11,7 @@ import streaminfer.v1.DialogueTurn;
 import streaminfer.v1.Frame;
 import streaminfer.v1.FrameEncoding;
 import streaminfer.v1.FrameScore;
+import streaminfer.v1.GameState;
 import streaminfer.v1.GeneExpression;
 import streaminfer.v1.GenePanel;
 import streaminfer.v1.GeneratedImage;
@@ -174,6 +175,23 @@ final class V1Samples {
         .build();
   }
 
+  static GameState gameState() {
+    return GameState.newBuilder()
+        .setGameId("game-1")
+        .setFirstSeq(0L)
+        .setNextSeq(1L)
+        .setScene(dialogueTurn().getScene())
+        .setTargetObjectId(5)
+        .setTokens(List.of(1, 7, 8, 5, 2))
+        .setConsumed(3)
+        .setH(List.of(0.5f, -0.5f))
+        .setC(List.of(0.25f, -0.25f))
+        .setReplies(List.of(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})))
+        .setEnded(false)
+        .setLastActivityMillis(1_700_000_000_000L)
+        .build();
+  }
+
   static List<SpecificRecord> all() {
     return List.of(
         genePanel(),
@@ -185,6 +203,7 @@ final class V1Samples {
         generationRequest(),
         generatedImage(),
         dialogueTurn(),
-        dialogueReply());
+        dialogueReply(),
+        gameState());
   }
 }
