@@ -9,6 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import streaminfer.bench.DgexBenchmark;
+import streaminfer.bench.DialogueBenchmark;
 import streaminfer.bench.FramesBenchmark;
 import streaminfer.broker.BrokerConfig;
 import streaminfer.broker.EmbeddedKafkaBroker;
@@ -19,7 +20,7 @@ import streaminfer.broker.EmbeddedKafkaBroker;
     mixinStandardHelpOptions = true,
     description = "Benchmark a pipeline against its ceilings and a per-record baseline.")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "What to benchmark: dgex or frames.")
+  @Parameters(index = "0", description = "What to benchmark: dgex, frames or dialogue.")
   String pipeline;
 
   @Option(names = "--bootstrap", description = "Kafka bootstrap servers; default: embedded broker.")
@@ -69,6 +70,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "frames: live mode bound in the live runs.")
   long maxFrameAgeMillis;
 
+  @Option(
+      names = "--concurrent-games",
+      defaultValue = "256",
+      description = "dialogue: games in flight at once.")
+  int concurrentGames;
+
   @Option(names = "--partitions", defaultValue = "3")
   int partitions;
 
@@ -80,8 +87,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!List.of("dgex", "frames").contains(pipeline)) {
-      System.err.println("unknown benchmark " + pipeline + ": dgex or frames");
+    if (!List.of("dgex", "frames", "dialogue").contains(pipeline)) {
+      System.err.println("unknown benchmark " + pipeline + ": dgex, frames or dialogue");
       return 2;
     }
     Path dir =
@@ -92,6 +99,19 @@ final class BenchCommand implements Callable<Integer> {
             : null;
     try {
       String servers = broker != null ? broker.bootstrapServers() : bootstrap;
+      if (pipeline.equals("dialogue")) {
+        new DialogueBenchmark(
+                new DialogueBenchmark.Options(
+                    servers,
+                    modelsDir,
+                    batch.batchConfig(),
+                    batch.intraOpThreads,
+                    partitions,
+                    concurrentGames),
+                System.out)
+            .run();
+        return 0;
+      }
       if (pipeline.equals("frames")) {
         new FramesBenchmark(
                 new FramesBenchmark.Options(
