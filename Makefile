@@ -45,6 +45,7 @@ run: build
 bench: build
 	java -jar $(JAR) bench dgex
 	java -jar $(JAR) bench frames
+	java -jar $(JAR) bench dialogue
 
 models: deps
 	$(PYTHON) -m exporters.ssd all --out models/ssd/1
