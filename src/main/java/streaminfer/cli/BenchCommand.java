@@ -69,6 +69,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "frames: live mode bound in the live runs.")
   long maxFrameAgeMillis;
 
+  @Option(
+      names = "--engine-intra-op-threads",
+      defaultValue = "-1",
+      description = "frames: ORT threads of the engine; -1: as --intra-op-threads (raw ORT).")
+  int engineIntraOpThreads;
+
   @Option(names = "--partitions", defaultValue = "3")
   int partitions;
 
@@ -104,6 +110,7 @@ final class BenchCommand implements Callable<Integer> {
                     backlogFrames,
                     batch.batchConfig(),
                     batch.intraOpThreads,
+                    engineIntraOpThreads < 0 ? batch.intraOpThreads : engineIntraOpThreads,
                     maxFrameAgeMillis,
                     partitions),
                 System.out)
