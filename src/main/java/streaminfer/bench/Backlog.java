@@ -66,16 +66,19 @@ final class Backlog implements AutoCloseable {
     long end = System.nanoTime() + deadline.toNanos();
     long firstSeenAt = 0;
     long firstCount = 0;
+    long firstCpu = 0;
     while (true) {
       long count = endOffsets(outputTopic);
       long now = System.nanoTime();
       if (firstSeenAt == 0 && count > 0) {
         firstSeenAt = now;
         firstCount = count;
+        firstCpu = Throughput.processCpuNanos();
       }
       if (count >= expected) {
         double seconds = Math.max(1e-3, (now - firstSeenAt) / 1e9);
-        return new Throughput(phase, count - firstCount, seconds);
+        return new Throughput(
+            phase, count - firstCount, seconds, (Throughput.processCpuNanos() - firstCpu) / 1e9);
       }
       if (now > end) {
         throw new IllegalStateException(

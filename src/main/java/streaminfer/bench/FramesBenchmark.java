@@ -54,6 +54,7 @@ public final class FramesBenchmark {
       long backlogFrames,
       BatchConfig batch,
       int intraOpThreads,
+      int engineIntraOpThreads,
       long maxFrameAgeMillis,
       int partitions) {}
 
@@ -70,6 +71,7 @@ public final class FramesBenchmark {
 
   public void run() throws Exception {
     double compute = 0;
+    double computeCpu = 0;
     ModelRepository repository = new ModelRepository(options.modelsDir());
     try (ModelSession session =
             repository.open(
@@ -85,11 +87,14 @@ public final class FramesBenchmark {
       for (int i = 0; i < 32; i++) {
         rows.add(Map.of(input, preprocessor.preprocess(decoder.decode(cameras.next(0).frame()))));
       }
-      out.printf("%-40s %12s%n", "phase", "frames/s");
+      out.printf("%-40s %12s %14s%n", "phase", "frames/s", "CPU ms/frame");
       for (int batch = 1; batch <= 32; batch *= 2) {
         Throughput raw = RawOrt.measure(session, batch, options.secondsPerBatchSize(), rows::get);
-        compute = Math.max(compute, raw.perSecond());
-        out.printf("%-40s %12.1f%n", raw.phase(), raw.perSecond());
+        if (raw.perSecond() > compute) {
+          compute = raw.perSecond();
+          computeCpu = raw.cpuMillisPerRecord();
+        }
+        out.printf("%-40s %12.1f %14.3f%n", raw.phase(), raw.perSecond(), raw.cpuMillisPerRecord());
       }
     }
     out.println();
@@ -107,17 +112,23 @@ public final class FramesBenchmark {
     for (int streams : options.streamCounts()) {
       live(streams);
     }
-    double saturated = saturated(4);
+    Throughput saturated = saturated(4);
     out.println();
-    out.printf("best raw ORT                                %10.1f frames/s%n", compute);
-    out.printf("engine, 4-stream backlog                    %10.1f frames/s%n", saturated);
     out.printf(
-        "engine / raw ORT                            %10.1f %%%n", 100 * saturated / compute);
+        "best raw ORT                                %10.1f frames/s %8.3f CPU ms/frame%n",
+        compute, computeCpu);
+    out.printf(
+        "engine, 4-stream backlog                    %10.1f frames/s %8.3f CPU ms/frame%n",
+        saturated.perSecond(), saturated.cpuMillisPerRecord());
+    out.printf(
+        "engine / raw ORT                            %10.1f %%%n",
+        100 * saturated.perSecond() / compute);
   }
 
   private EngineConfig engineConfig(String prefix, long maxFrameAgeMillis) {
     return EngineConfig.builder(options.bootstrap(), options.modelsDir())
         .pipelines(List.of("ssd"))
+        .tuning(new SessionTuning(options.engineIntraOpThreads(), 0))
         .httpPort(0)
         .topicPrefix(prefix)
         .batch(options.batch(), options.batch().queueCapacity())
@@ -228,7 +239,7 @@ public final class FramesBenchmark {
   }
 
   /** The engine's ceiling on this model: a backlog of frames from 4 streams, no pacing. */
-  private double saturated(int streams) throws Exception {
+  private Throughput saturated(int streams) throws Exception {
     String prefix = "bench-backlog-";
     try (Backlog backlog = new Backlog(options.bootstrap(), options.partitions());
         SyntheticCameras cameras = new SyntheticCameras("cam", streams, 320, 320, 0.85f, 13)) {
@@ -240,19 +251,20 @@ public final class FramesBenchmark {
             Frame frame = cameras.next((int) (i % streams)).frame();
             return new Backlog.Keyed(frame.getStreamId(), frames.encode(frame));
           });
-      double rate;
+      Throughput rate;
       try (Engine engine = Engine.start(engineConfig(prefix, 0))) {
         rate =
-            backlog
-                .timeUntil(
-                    "engine, backlog",
-                    prefix + "detections",
-                    options.backlogFrames(),
-                    Duration.ofMinutes(10))
-                .perSecond();
+            backlog.timeUntil(
+                "engine, backlog",
+                prefix + "detections",
+                options.backlogFrames(),
+                Duration.ofMinutes(10));
         out.printf(
-            "engine mean batch size on the backlog: %.1f%n",
-            engine.metrics().get(0).meanBatchSize());
+            "engine on the backlog: batches <= %d (mean %.1f), %d at once, ORT threads %s%n",
+            options.batch().maxBatchSize(),
+            engine.metrics().get(0).meanBatchSize(),
+            options.batch().concurrency(),
+            options.engineIntraOpThreads() == 0 ? "all" : options.engineIntraOpThreads());
       }
       // Deleted once the engine is closed, so no consumer fetches a vanishing topic.
       backlog.delete(prefix + "frames", prefix + "detections");

@@ -24,6 +24,7 @@ final class RawOrt {
     for (int warmup = 0; warmup < 3; warmup++) {
       session.runRows(rows);
     }
+    long cpu = Throughput.processCpuNanos();
     long start = System.nanoTime();
     long budget = (long) (seconds * 1e9);
     long done = 0;
@@ -31,6 +32,10 @@ final class RawOrt {
       session.runRows(rows);
       done += batch;
     }
-    return new Throughput("raw ORT, batch " + batch, done, (System.nanoTime() - start) / 1e9);
+    return new Throughput(
+        "raw ORT, batch " + batch,
+        done,
+        (System.nanoTime() - start) / 1e9,
+        (Throughput.processCpuNanos() - cpu) / 1e9);
   }
 }

@@ -76,6 +76,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "dialogue: games in flight at once.")
   int concurrentGames;
 
+  @Option(
+      names = "--engine-intra-op-threads",
+      defaultValue = "-1",
+      description = "frames: ORT threads of the engine; -1: as --intra-op-threads (raw ORT).")
+  int engineIntraOpThreads;
+
   @Option(names = "--partitions", defaultValue = "3")
   int partitions;
 
@@ -124,6 +130,7 @@ final class BenchCommand implements Callable<Integer> {
                     backlogFrames,
                     batch.batchConfig(),
                     batch.intraOpThreads,
+                    engineIntraOpThreads < 0 ? batch.intraOpThreads : engineIntraOpThreads,
                     maxFrameAgeMillis,
                     partitions),
                 System.out)

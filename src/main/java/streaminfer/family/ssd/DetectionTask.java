@@ -65,7 +65,10 @@ public final class DetectionTask implements FamilyTask<Frame, Detections> {
                 + " ms old");
       }
     }
-    return Map.of(inputName, preprocessor.preprocess(images.decode(frame)));
+    return Map.of(
+        inputName,
+        preprocessor.preprocess(
+            images.decodeForInput(frame, preprocessor.width(), preprocessor.height())));
   }
 
   @Override

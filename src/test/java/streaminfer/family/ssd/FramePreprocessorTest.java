@@ -32,6 +32,24 @@ class FramePreprocessorTest {
   }
 
   @Test
+  void halvesByTheBilinearResizesOwn2x2MeanAndCopiesAtEqualSizes() {
+    SplittableRandom random = new SplittableRandom(7);
+    for (int[] size : new int[][] {{64, 48}, {320, 320}, {2, 2}, {6, 10}}) {
+      RgbImage image = randomImage(size[0], size[1], random);
+      for (int divisor : new int[] {1, 2}) {
+        int width = size[0] / divisor;
+        int height = size[1] / divisor;
+        FramePreprocessor preprocessor = new FramePreprocessor(width, height, 1f / 255, MEAN, STD);
+        assertClose(
+            reference(image, width, height),
+            preprocessor.preprocess(image),
+            1e-5f,
+            size[0] + "x" + size[1] + " / " + divisor);
+      }
+    }
+  }
+
+  @Test
   void copiesPixelsUnchangedWhenTheSizesAreEqual() {
     RgbImage image = randomImage(31, 17, new SplittableRandom(5));
     FramePreprocessor identity = new FramePreprocessor(31, 17, 1f, new float[3], ones());

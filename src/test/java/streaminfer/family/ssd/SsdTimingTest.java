@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
+import streaminfer.v1.Frame;
 import streaminfer.v1.FrameEncoding;
 
 /**
@@ -89,6 +90,19 @@ class SsdTimingTest {
       System.out.printf(
           "ssd image decode 320x320 %s (%d bytes): %.3f ms%n", encoding, data.length, millis);
     }
+    Frame frame =
+        Frame.newBuilder()
+            .setStreamId("timing")
+            .setSeq(0)
+            .setCaptureTimeMicros(0)
+            .setEncoding(FrameEncoding.JPEG)
+            .setWidth(320)
+            .setHeight(320)
+            .setData(ByteBuffer.wrap(jpeg))
+            .build();
+    assertFalse(decoder.decodeForInput(frame, 160, 160).width() != 160);
+    double half = time(200, () -> decoder.decodeForInput(frame, 160, 160).width()) / 1e6;
+    System.out.printf("ssd image decode 320x320 JPEG to 160x160 (FFmpeg, halved): %.3f ms%n", half);
   }
 
   /**
