@@ -78,9 +78,10 @@ public final class DialogueBenchmark {
         games.size(), options.concurrentGames());
     for (Played played : List.of(inProcess, engine)) {
       out.printf(
-          "%-52s %8.1f games/s  success %.3f%n",
+          "%-52s %8.1f games/s  %6.2f CPU ms/game  success %.3f%n",
           played.throughput().phase(),
           played.throughput().perSecond(),
+          played.throughput().cpuMillisPerRecord(),
           played.successes() / (double) games.size());
     }
     out.printf(
@@ -111,6 +112,7 @@ public final class DialogueBenchmark {
       Semaphore window = new Semaphore(options.concurrentGames());
       List<CompletableFuture<Boolean>> outcomes = new ArrayList<>();
       long started = System.nanoTime();
+      long cpuStarted = Throughput.processCpuNanos();
       for (int i = 0; i < games.size(); i++) {
         EvaluationGames.Game game = games.get(i);
         window.acquire();
@@ -122,8 +124,10 @@ public final class DialogueBenchmark {
       }
       int successes = (int) outcomes.stream().filter(CompletableFuture::join).count();
       double seconds = (System.nanoTime() - started) / 1e9;
+      double cpuSeconds = (Throughput.processCpuNanos() - cpuStarted) / 1e9;
       return new Played(
-          new Throughput("in process (players + micro-batcher, no Kafka)", games.size(), seconds),
+          new Throughput(
+              "in process (players + micro-batcher, no Kafka)", games.size(), seconds, cpuSeconds),
           successes);
     } finally {
       models.forEach(BatchedModel::close);
