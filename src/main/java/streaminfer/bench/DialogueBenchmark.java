@@ -30,7 +30,6 @@ import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
 import streaminfer.runtime.SessionTuning;
 import streaminfer.v1.DialogueReply;
-import streaminfer.v1.DialogueRole;
 import streaminfer.v1.DialogueTurn;
 
 /**
@@ -118,7 +117,7 @@ public final class DialogueBenchmark {
         window.acquire();
         outcomes.add(
             selfPlay
-                .play("bench-" + i, game.scene(), game.targetObjectId())
+                .play(game.selfPlayTurn("bench-" + i))
                 .whenComplete((reply, failure) -> window.release())
                 .thenApply(reply -> reply.getGuessedObjectId() == game.targetObjectId()));
       }
@@ -146,18 +145,8 @@ public final class DialogueBenchmark {
           prefix + "dialogue-replies",
           games.size(),
           i -> {
-            EvaluationGames.Game game = games.get((int) i);
             String gameId = "bench-" + i;
-            return new Backlog.Keyed(
-                gameId,
-                turns.encode(
-                    DialogueTurn.newBuilder()
-                        .setGameId(gameId)
-                        .setSeq(0)
-                        .setRole(DialogueRole.SELF_PLAY)
-                        .setScene(game.scene())
-                        .setTargetObjectId(game.targetObjectId())
-                        .build()));
+            return new Backlog.Keyed(gameId, turns.encode(games.get((int) i).selfPlayTurn(gameId)));
           });
       Throughput throughput;
       try (Engine engine =

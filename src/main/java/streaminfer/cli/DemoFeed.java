@@ -10,7 +10,6 @@ import streaminfer.family.dgex.SyntheticPanels;
 import streaminfer.family.guesswhat.EvaluationGames;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.source.SyntheticCameras;
-import streaminfer.v1.DialogueRole;
 import streaminfer.v1.DialogueTurn;
 import streaminfer.v1.Frame;
 import streaminfer.v1.GenePanel;
@@ -84,18 +83,10 @@ final class DemoFeed implements AutoCloseable {
                   SELF_PLAY_GAMES_PER_SECOND,
                   Long.MAX_VALUE,
                   n -> {
-                    EvaluationGames.Game game = games.get((int) (n % games.size()));
                     String gameId = "demo-game-" + n;
                     return new PacedProducer.Keyed(
                         gameId,
-                        codec.encode(
-                            DialogueTurn.newBuilder()
-                                .setGameId(gameId)
-                                .setSeq(0)
-                                .setRole(DialogueRole.SELF_PLAY)
-                                .setScene(game.scene())
-                                .setTargetObjectId(game.targetObjectId())
-                                .build()));
+                        codec.encode(games.get((int) (n % games.size())).selfPlayTurn(gameId)));
                   }));
         }
         default -> throw new IllegalArgumentException("no demo feed for pipeline " + pipeline);

@@ -81,11 +81,7 @@ class DialoguePipelineIntegrationTest {
       for (Map.Entry<String, List<EvaluationGames.Game>> split : splits.entrySet()) {
         List<EvaluationGames.Game> games = split.getValue();
         for (int i = 0; i < games.size(); i++) {
-          client.send(
-              turn(split.getKey() + "-" + i, 0, DialogueRole.SELF_PLAY)
-                  .setScene(games.get(i).scene())
-                  .setTargetObjectId(games.get(i).targetObjectId())
-                  .build());
+          client.send(games.get(i).selfPlayTurn(split.getKey() + "-" + i));
         }
         int successes = 0;
         double questions = 0;

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import streaminfer.v1.DialogueRole;
+import streaminfer.v1.DialogueTurn;
 import streaminfer.v1.SceneObject;
 
 /**
@@ -19,7 +21,18 @@ public final class EvaluationGames {
   public static final String FILE = "evaluation_games.json";
 
   /** One game to play: its scene and the oracle's object. */
-  public record Game(List<SceneObject> scene, int targetObjectId) {}
+  public record Game(List<SceneObject> scene, int targetObjectId) {
+    /** The turn that asks the engine to play this game by itself. */
+    public DialogueTurn selfPlayTurn(String gameId) {
+      return DialogueTurn.newBuilder()
+          .setGameId(gameId)
+          .setSeq(0)
+          .setRole(DialogueRole.SELF_PLAY)
+          .setScene(scene)
+          .setTargetObjectId(targetObjectId)
+          .build();
+    }
+  }
 
   private EvaluationGames() {}
 

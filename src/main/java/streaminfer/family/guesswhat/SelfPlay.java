@@ -1,11 +1,9 @@
 package streaminfer.family.guesswhat;
 
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import streaminfer.v1.DialogueReply;
 import streaminfer.v1.DialogueRole;
 import streaminfer.v1.DialogueTurn;
-import streaminfer.v1.SceneObject;
 
 /**
  * Whole games played in process by the same players and rules as the pipeline, without Kafka or
@@ -18,16 +16,11 @@ public final class SelfPlay {
     this.referee = new Referee(players);
   }
 
-  public CompletableFuture<DialogueReply> play(
-      String gameId, List<SceneObject> scene, int targetObjectId) {
-    DialogueTurn turn =
-        DialogueTurn.newBuilder()
-            .setGameId(gameId)
-            .setSeq(0)
-            .setRole(DialogueRole.SELF_PLAY)
-            .setScene(scene)
-            .setTargetObjectId(targetObjectId)
-            .build();
+  /** Plays a SELF_PLAY turn (see {@link EvaluationGames.Game#selfPlayTurn}) as a new game. */
+  public CompletableFuture<DialogueReply> play(DialogueTurn turn) {
+    if (turn.getRole() != DialogueRole.SELF_PLAY) {
+      throw new IllegalArgumentException("not a SELF_PLAY turn: " + turn.getRole());
+    }
     long now = System.currentTimeMillis();
     return referee.play(referee.open(turn, now), turn, now).thenApply(Referee.Outcome::reply);
   }
