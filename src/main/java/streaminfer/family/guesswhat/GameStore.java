@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -31,6 +32,8 @@ import streaminfer.v1.GameState;
 final class GameStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GameStore.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  private static final int RESTORE_ATTEMPTS = 30;
+  private static final Duration RESTORE_BACKOFF = Duration.ofSeconds(1);
 
   /** A game and the partition it lives on. */
   record Entry(int partition, Game game) {}
@@ -73,7 +76,7 @@ final class GameStore implements AutoCloseable {
   /** Completes once the games of {@code partition} are loaded; loads them on first call. */
   CompletableFuture<Void> restored(int partition) {
     return restored.computeIfAbsent(
-        partition, p -> CompletableFuture.runAsync(() -> restore(p), restorer));
+        partition, p -> CompletableFuture.runAsync(() -> restoreWithRetries(p), restorer));
   }
 
   /** The partitions were revoked: their games belong to another engine from now on. */
@@ -118,6 +121,36 @@ final class GameStore implements AutoCloseable {
 
   private CompletableFuture<Void> send(int partition, String gameId, byte[] value) {
     return sender.send(topic, partition, gameId, value);
+  }
+
+  /**
+   * A partition's turns wait for its games, so a broker hiccup while loading them is retried rather
+   * than failing (and dead-lettering) every turn behind it.
+   */
+  private void restoreWithRetries(int partition) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        restore(partition);
+        return;
+      } catch (KafkaException e) {
+        if (attempt == RESTORE_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn(
+            "loading the games of {}-{} failed (attempt {} of {}); retrying",
+            topic,
+            partition,
+            attempt,
+            RESTORE_ATTEMPTS,
+            e);
+        try {
+          Thread.sleep(RESTORE_BACKOFF.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private void restore(int partition) {
