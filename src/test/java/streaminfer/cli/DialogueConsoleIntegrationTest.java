@@ -14,9 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import streaminfer.broker.BrokerConfig;
-import streaminfer.broker.EmbeddedKafkaBroker;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import streaminfer.broker.KafkaBroker;
 import streaminfer.engine.Engine;
 import streaminfer.engine.EngineConfig;
 import streaminfer.v1.SceneObject;
@@ -29,15 +28,13 @@ class DialogueConsoleIntegrationTest {
           new SceneObject(2, "square", "blue", 0.7f, 0.1f, 0.9f, 0.3f),
           new SceneObject(3, "triangle", "green", 0.1f, 0.7f, 0.3f, 0.9f));
 
-  @TempDir Path dataDir;
-  private EmbeddedKafkaBroker broker;
+  @RegisterExtension final KafkaBroker broker = new KafkaBroker();
   private Engine engine;
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
   private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
 
   @BeforeEach
   void start() {
-    broker = EmbeddedKafkaBroker.start(BrokerConfig.defaults(dataDir));
     engine =
         Engine.start(
             EngineConfig.builder(broker.bootstrapServers(), Path.of("models"))
@@ -49,7 +46,6 @@ class DialogueConsoleIntegrationTest {
   @AfterEach
   void stop() {
     engine.close();
-    broker.close();
   }
 
   private DialogueSession session() {

@@ -13,12 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import streaminfer.broker.BrokerConfig;
-import streaminfer.broker.EmbeddedKafkaBroker;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import streaminfer.broker.KafkaBroker;
 import streaminfer.family.guesswhat.EvaluationGames;
 import streaminfer.v1.DialogueReply;
 import streaminfer.v1.DialogueRole;
@@ -33,18 +30,7 @@ class DialoguePipelineIntegrationTest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final Path QGEN = Path.of("models/guesswhat-qgen/1");
 
-  @TempDir Path dataDir;
-  private EmbeddedKafkaBroker broker;
-
-  @BeforeEach
-  void startBroker() {
-    broker = EmbeddedKafkaBroker.start(BrokerConfig.defaults(dataDir));
-  }
-
-  @AfterEach
-  void stopBroker() {
-    broker.close();
-  }
+  @RegisterExtension final KafkaBroker broker = new KafkaBroker();
 
   private EngineConfig.Builder config() {
     return EngineConfig.builder(broker.bootstrapServers(), Path.of("models"))

@@ -15,12 +15,9 @@ import java.util.OptionalInt;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import streaminfer.broker.BrokerConfig;
-import streaminfer.broker.EmbeddedKafkaBroker;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import streaminfer.broker.KafkaBroker;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.Floats;
 import streaminfer.codec.WriterSchemas;
@@ -38,22 +35,11 @@ class EngineIntegrationTest {
   private static final Path MODELS = Path.of("models");
   private static final Duration DEADLINE = Duration.ofSeconds(180);
 
-  @TempDir Path dataDir;
-  private EmbeddedKafkaBroker broker;
+  @RegisterExtension final KafkaBroker broker = new KafkaBroker();
   private final WriterSchemas schemas = WriterSchemas.v1();
   private final AvroCodec<GenePanel> panels = AvroCodec.forType(GenePanel.class, schemas);
   private final AvroCodec<GeneExpression> expressions =
       AvroCodec.forType(GeneExpression.class, schemas);
-
-  @BeforeEach
-  void startBroker() {
-    broker = EmbeddedKafkaBroker.start(BrokerConfig.defaults(dataDir));
-  }
-
-  @AfterEach
-  void stopBroker() {
-    broker.close();
-  }
 
   private EngineConfig config() {
     return EngineConfig.builder(broker.bootstrapServers(), MODELS).httpPort(0).build();

@@ -12,13 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import streaminfer.bench.DetectionRecall;
-import streaminfer.broker.BrokerConfig;
-import streaminfer.broker.EmbeddedKafkaBroker;
+import streaminfer.broker.KafkaBroker;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
 import streaminfer.source.SceneObject;
@@ -31,21 +28,10 @@ import streaminfer.v1.FrameEncoding;
 class FramePipelineIntegrationTest {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
 
-  @TempDir Path dataDir;
-  private EmbeddedKafkaBroker broker;
+  @RegisterExtension final KafkaBroker broker = new KafkaBroker();
   private final WriterSchemas schemas = WriterSchemas.v1();
   private final AvroCodec<Frame> frames = AvroCodec.forType(Frame.class, schemas);
   private final AvroCodec<Detections> detections = AvroCodec.forType(Detections.class, schemas);
-
-  @BeforeEach
-  void startBroker() {
-    broker = EmbeddedKafkaBroker.start(BrokerConfig.defaults(dataDir));
-  }
-
-  @AfterEach
-  void stopBroker() {
-    broker.close();
-  }
 
   private EngineConfig.Builder config() {
     return EngineConfig.builder(broker.bootstrapServers(), Path.of("models"))
