@@ -52,6 +52,7 @@ public final class FramesBenchmark {
       double fps,
       List<Integer> streamCounts,
       long backlogFrames,
+      long warmupFrames,
       BatchConfig batch,
       int intraOpThreads,
       int engineIntraOpThreads,
@@ -243,10 +244,11 @@ public final class FramesBenchmark {
     String prefix = "bench-backlog-";
     try (Backlog backlog = new Backlog(options.bootstrap(), options.partitions());
         SyntheticCameras cameras = new SyntheticCameras("cam", streams, 320, 320, 0.85f, 13)) {
+      long total = options.warmupFrames() + options.backlogFrames();
       backlog.fill(
           prefix + "frames",
           prefix + "detections",
-          options.backlogFrames(),
+          total,
           i -> {
             Frame frame = cameras.next((int) (i % streams)).frame();
             return new Backlog.Keyed(frame.getStreamId(), frames.encode(frame));
@@ -257,7 +259,8 @@ public final class FramesBenchmark {
             backlog.timeUntil(
                 "engine, backlog",
                 prefix + "detections",
-                options.backlogFrames(),
+                options.warmupFrames(),
+                total,
                 Duration.ofMinutes(10));
         out.printf(
             "engine on the backlog: batches <= %d (mean %.1f), %d at once, ORT threads %s%n",

@@ -65,6 +65,12 @@ final class BenchCommand implements Callable<Integer> {
   long backlogFrames;
 
   @Option(
+      names = "--warmup-frames",
+      defaultValue = "4000",
+      description = "frames: backlog frames before the saturation run's clock starts.")
+  long warmupFrames;
+
+  @Option(
       names = "--max-frame-age-ms",
       defaultValue = "500",
       description = "frames: live mode bound in the live runs.")
@@ -128,6 +134,7 @@ final class BenchCommand implements Callable<Integer> {
                     fps,
                     streams,
                     backlogFrames,
+                    warmupFrames,
                     batch.batchConfig(),
                     batch.intraOpThreads,
                     engineIntraOpThreads < 0 ? batch.intraOpThreads : engineIntraOpThreads,
