@@ -112,7 +112,6 @@ final class Referee {
 
   private CompletableFuture<DialogueReply> guess(Game game, DialogueTurn turn, Reply reply) {
     takeAnswer(game, turn);
-    requireNoPendingQuestion(game);
     return finish(game, reply);
   }
 
@@ -179,17 +178,14 @@ final class Referee {
   /** The turn's answer to the engine's pending question, if it carries one. */
   private void takeAnswer(Game game, DialogueTurn turn) {
     OracleAnswer answer = turn.getAnswer();
-    boolean pending = game.awaitsAnswer(spec);
-    if (pending && answer == null) {
-      throw new InvalidTurnException(
-          "the engine's question '" + pendingText(game) + "' waits for an answer");
+    if (answer == null) {
+      requireNoPendingQuestion(game);
+      return;
     }
-    if (!pending && answer != null) {
+    if (!game.awaitsAnswer(spec)) {
       throw new InvalidTurnException("an answer was sent but the engine asked no question");
     }
-    if (answer != null) {
-      game.tokens.add(spec.answerToken(answer));
-    }
+    game.tokens.add(spec.answerToken(answer));
   }
 
   private void requireNoPendingQuestion(Game game) {
