@@ -22,6 +22,7 @@ import streaminfer.v1.DialogueRole;
 import streaminfer.v1.DialogueTurn;
 import streaminfer.v1.ObjectProbability;
 import streaminfer.v1.OracleAnswer;
+import streaminfer.v1.QuestionAnswer;
 import streaminfer.v1.ReplyStatus;
 import streaminfer.v1.SceneObject;
 
@@ -76,6 +77,12 @@ class DialoguePipelineIntegrationTest {
           assertEquals(ReplyStatus.ENDED, reply.getStatus(), reply.toString());
           successes += reply.getGuessedObjectId() == games.get(i).targetObjectId() ? 1 : 0;
           questions += reply.getDialogue().size();
+          assertTrue(reply.getDialogue().size() <= 8, "the question budget is 8");
+          for (QuestionAnswer asked : reply.getDialogue()) {
+            String[] words = asked.getQuestion().split(" ");
+            assertTrue(words.length <= 8, "a question has at most 8 tokens: " + asked);
+            assertEquals("?", words[words.length - 1], asked.getQuestion());
+          }
         }
         double rate = successes / (double) games.size();
         double expected = trained.at("/" + split.getKey() + "/success").asDouble();
