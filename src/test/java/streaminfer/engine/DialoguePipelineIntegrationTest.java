@@ -200,6 +200,11 @@ class DialoguePipelineIntegrationTest {
           repliesToFirst.get(0), repliesToFirst.get(1), "a replayed turn, the same reply");
       assertEquals(5.0, engine.registry().counter("streaminfer.dialogue.turns.refused").count());
       assertEquals(1.0, engine.registry().counter("streaminfer.dialogue.turns.replayed").count());
+      System.gc();
+      assertEquals(
+          1.0,
+          engine.registry().get("streaminfer.dialogue.games").gauge().value(),
+          "the games gauge outlives a garbage collection; only game g was started");
 
       client.sendRaw("g", new byte[] {1, 2, 3});
       List<?> letters =

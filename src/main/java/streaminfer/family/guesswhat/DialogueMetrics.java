@@ -1,6 +1,7 @@
 package streaminfer.family.guesswhat;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.IntSupplier;
 
@@ -20,7 +21,10 @@ public final class DialogueMetrics {
   }
 
   void gamesHeld(IntSupplier games) {
-    registry.gauge("streaminfer.dialogue.games", games, IntSupplier::getAsInt);
+    // A gauge holds its object weakly by default; the supplier lives nowhere else.
+    Gauge.builder("streaminfer.dialogue.games", games, IntSupplier::getAsInt)
+        .strongReference(true)
+        .register(registry);
   }
 
   void refused() {
