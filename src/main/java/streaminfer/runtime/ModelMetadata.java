@@ -65,6 +65,7 @@ public record ModelMetadata(
       throw new ModelLoadException("model " + name + " has no graph section '" + section + "'");
     }
     try {
+      required(node, "file");
       return new ModelMetadata(
           name + "/" + section,
           version,

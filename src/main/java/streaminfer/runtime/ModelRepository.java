@@ -109,8 +109,7 @@ public final class ModelRepository {
   public ModelSession openAuxiliary(
       ModelSession owner, String section, DevicePolicy policy, SessionTuning tuning) {
     ModelMetadata metadata = owner.metadata().auxiliary(section);
-    Path graph =
-        owner.directory().resolve(owner.metadata().document().at("/" + section + "/file").asText());
+    Path graph = owner.directory().resolve(metadata.document().get("file").asText());
     requireFile(graph);
     return openGraph(owner.directory(), graph, metadata, policy, tuning);
   }

@@ -9,13 +9,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import streaminfer.broker.Topics;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
@@ -52,7 +52,7 @@ public final class DialogueProcessor implements RecordProcessor {
   private final String repliesTopic;
   private final PartitionedSender sender;
   private final Map<String, CompletableFuture<?>> lastTurnOfGame = new HashMap<>();
-  private final ScheduledExecutorService evictor;
+  private final Scheduler evictor = Schedulers.newSingle("game-evictor", true);
 
   DialogueProcessor(
       AvroCodec<DialogueTurn> turns,
@@ -63,25 +63,18 @@ public final class DialogueProcessor implements RecordProcessor {
       DialogueMetrics metrics,
       DialogueSettings settings) {
     this.turns = turns;
-    this.sender = sender;
-    this.metrics = metrics;
-    metrics.gamesHeld(store::size);
     this.replies = replies;
     this.referee = new Referee(players);
     this.store = store;
+    this.sender = sender;
+    this.metrics = metrics;
     this.clock = settings.clock();
     this.idleLimit = settings.idleLimit();
     this.maxGames = settings.maxGames();
     this.repliesTopic = settings.repliesTopic();
-    this.evictor =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "game-evictor");
-              thread.setDaemon(true);
-              return thread;
-            });
+    metrics.gamesHeld(store::size);
     long sweep = Math.max(50, Math.min(10_000, idleLimit.toMillis() / 4));
-    evictor.scheduleWithFixedDelay(this::evictIdleGames, sweep, sweep, TimeUnit.MILLISECONDS);
+    evictor.schedulePeriodically(this::evictIdleGames, sweep, sweep, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -281,7 +274,7 @@ public final class DialogueProcessor implements RecordProcessor {
 
   @Override
   public void close() {
-    evictor.shutdownNow();
+    evictor.dispose();
     store.close();
     sender.close();
   }

@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,6 +18,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import streaminfer.codec.AvroCodec;
 import streaminfer.v1.GameState;
 
@@ -46,13 +46,7 @@ final class GameStore implements AutoCloseable {
   private final PartitionedSender sender;
   private final Map<String, Entry> games = new ConcurrentHashMap<>();
   private final Map<Integer, CompletableFuture<Void>> restored = new ConcurrentHashMap<>();
-  private final ExecutorService restorer =
-      Executors.newSingleThreadExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "game-restore");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final Scheduler restorer = Schedulers.newSingle("game-restore", true);
 
   GameStore(
       String bootstrap,
@@ -76,7 +70,8 @@ final class GameStore implements AutoCloseable {
   /** Completes once the games of {@code partition} are loaded; loads them on first call. */
   CompletableFuture<Void> restored(int partition) {
     return restored.computeIfAbsent(
-        partition, p -> CompletableFuture.runAsync(() -> restoreWithRetries(p), restorer));
+        partition,
+        p -> CompletableFuture.runAsync(() -> restoreWithRetries(p), restorer::schedule));
   }
 
   /** The partitions were revoked: their games belong to another engine from now on. */
@@ -197,6 +192,6 @@ final class GameStore implements AutoCloseable {
 
   @Override
   public void close() {
-    restorer.shutdownNow();
+    restorer.dispose();
   }
 }

@@ -23,6 +23,7 @@ public final class Players {
   private final BatchedModel questioner;
   private final BatchedModel sceneEncoder;
   private final BatchedModel guesser;
+  private final int hidden;
 
   /** One step of the question generator: next-word logits and the LSTM state after the word. */
   public record Step(float[] logits, float[] h, float[] c) {}
@@ -38,6 +39,7 @@ public final class Players {
     this.questioner = questioner;
     this.sceneEncoder = sceneEncoder;
     this.guesser = guesser;
+    this.hidden = questioner.session().metadata().input("h").rowSize();
   }
 
   public GameSpec spec() {
@@ -70,7 +72,6 @@ public final class Players {
 
   /** Reads one token; h and c empty means the zero initial state. */
   public CompletableFuture<Step> step(int token, float[] h, float[] c, float[] sceneCode) {
-    int hidden = questioner.session().metadata().input("h").rowSize();
     return questioner
         .infer(
             Map.of(
