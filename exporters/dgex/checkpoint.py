@@ -4,46 +4,27 @@ Everything export needs is here, including the generator config, so export can r
 held-out test split for its golden pairs instead of storing data.
 """
 
-import json
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
-import torch
 
+from exporters.common.checkpoint import load_run
+from exporters.common.checkpoint import save_run as save_work_dir
 from exporters.dgex.data import GeneratorConfig
 from exporters.dgex.model import DGEX, RawScaleDGEX, Standardiser
 
-CHECKPOINT_FILE = "checkpoint.pt"
-METRICS_FILE = "metrics.json"
 PER_GENE_FILE = "per_gene_mae.npz"
 
 
 def save_run(work_dir, trained, generator, training, sizes, metrics, per_gene):
-    work_dir = Path(work_dir)
-    work_dir.mkdir(parents=True, exist_ok=True)
-    torch.save(
-        {
-            "state_dict": trained.model.state_dict(),
-            "generator": asdict(generator),
-            "training": asdict(training),
-            "sizes": dict(sizes),
-        },
-        work_dir / CHECKPOINT_FILE,
-    )
-    summary = {
-        "generator": asdict(generator),
-        "training": asdict(training),
-        "sizes": dict(sizes),
-        **metrics,
-    }
-    (work_dir / METRICS_FILE).write_text(json.dumps(summary, indent=2) + "\n")
+    work_dir = save_work_dir(work_dir, trained.model.state_dict(),
+                             {"generator": generator, "training": training}, sizes, metrics)
     np.savez_compressed(work_dir / PER_GENE_FILE, **per_gene)
 
 
 def load_checkpoint(work_dir):
     """The trained model in eval mode, and the checkpoint's run description."""
-    checkpoint = torch.load(Path(work_dir) / CHECKPOINT_FILE)
+    checkpoint = load_run(work_dir)
     generator = GeneratorConfig(**_tuples_restored(checkpoint["generator"]))
     training = checkpoint["training"]
     model = RawScaleDGEX(
@@ -52,13 +33,9 @@ def load_checkpoint(work_dir):
         Standardiser.of_genes(generator.landmarks),
         Standardiser.of_genes(generator.targets),
     )
-    model.load_state_dict(checkpoint["state_dict"])
+    model.load_state_dict(checkpoint["weights"])
     model.eval()
     return model, generator, checkpoint
-
-
-def load_metrics(work_dir):
-    return json.loads((Path(work_dir) / METRICS_FILE).read_text())
 
 
 def load_per_gene(work_dir):

@@ -7,7 +7,8 @@ import torch
 from exporters.common.golden import GOLDEN_FILE, write_golden
 from exporters.common.manifest import MODEL_FILE, write_manifest
 from exporters.common.onnx_export import OPSET, export_with_dynamic_batch
-from exporters.dgex.checkpoint import load_checkpoint, load_metrics
+from exporters.common.checkpoint import load_metrics
+from exporters.dgex.checkpoint import load_checkpoint
 from exporters.dgex.data import draw_split, landmark_ids, make_world, target_ids
 from exporters.dgex.training import predict
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import numpy as np
 
 from exporters.common.report import markdown_table, new_figure, save_figure
-from exporters.dgex.checkpoint import load_metrics, load_per_gene
+from exporters.common.checkpoint import load_metrics
+from exporters.dgex.checkpoint import load_per_gene
 
 REPORT_FILE = "report.md"
 MAE_FIGURE = "mae_by_model.png"

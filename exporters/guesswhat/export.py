@@ -19,7 +19,8 @@ from exporters.common.golden import GOLDEN_FILE
 from exporters.common.manifest import MODEL_FILE, sha256_of, write_manifest
 from exporters.common.onnx_export import BATCH_AXIS, OPSET, tensor_dims
 from exporters.guesswhat import onnx_numpy
-from exporters.guesswhat.checkpoint import load_checkpoint, load_metrics
+from exporters.common.checkpoint import load_metrics
+from exporters.guesswhat.checkpoint import load_checkpoint
 from exporters.guesswhat.game import (
     AMBIGUOUS_MARGIN,
     ANSWER_TOKEN_IDS,

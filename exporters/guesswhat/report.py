@@ -6,7 +6,8 @@ import numpy as np
 import torch
 
 from exporters.common.report import markdown_table, new_figure, save_figure
-from exporters.guesswhat.checkpoint import load_checkpoint, load_metrics
+from exporters.common.checkpoint import load_metrics
+from exporters.guesswhat.checkpoint import load_checkpoint
 from exporters.guesswhat.export import version_dirs
 from exporters.guesswhat.game import CATEGORIES, COLOURS, PAD, decode, generate_split
 from exporters.guesswhat.training import self_play

@@ -20,7 +20,8 @@ from exporters.common.onnx_export import BATCH_AXIS, OPSET
 from exporters.shapes.scenes import CLASSES, generate_split
 from exporters.ssd import onnx_numpy
 from exporters.ssd.boxes import VARIANCES, make_priors
-from exporters.ssd.checkpoint import load_checkpoint, load_metrics
+from exporters.common.checkpoint import load_metrics
+from exporters.ssd.checkpoint import load_checkpoint
 from exporters.ssd.data import MEAN, SCALE, STD, preprocess
 from exporters.ssd.decoding import (
     NMS_IOU_THRESHOLD,

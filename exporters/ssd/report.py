@@ -6,7 +6,8 @@ from pathlib import Path
 from exporters.common.manifest import MANIFEST_FILE
 from exporters.common.report import markdown_table, new_figure, save_figure
 from exporters.shapes.scenes import CLASSES
-from exporters.ssd.checkpoint import load_checkpoint, load_metrics
+from exporters.common.checkpoint import load_metrics
+from exporters.ssd.checkpoint import load_checkpoint
 from exporters.ssd.data import load_split
 from exporters.ssd.decoding import OUTPUT_THRESHOLD
 from exporters.ssd.metrics import precision_recall
