@@ -1,8 +1,10 @@
 package streaminfer.cli;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import streaminfer.v1.DialogueReply;
+import streaminfer.v1.DialogueRole;
 import streaminfer.v1.DialogueTurn;
 import streaminfer.v1.ReplyStatus;
 import streaminfer.v1.SceneObject;
@@ -44,5 +46,14 @@ final class GameTurns {
     DialogueReply reply = exchange.exchange(turn.build());
     engineHasScene |= reply.getStatus() != ReplyStatus.ERROR;
     return reply;
+  }
+
+  /** Tells the engine to forget the game, if it ever heard of it; the reply when it refused. */
+  Optional<DialogueReply> end() throws TimeoutException, InterruptedException {
+    if (!started()) {
+      return Optional.empty();
+    }
+    DialogueReply reply = send(DialogueTurn.newBuilder().setRole(DialogueRole.END));
+    return reply.getStatus() == ReplyStatus.ERROR ? Optional.of(reply) : Optional.empty();
   }
 }

@@ -9,7 +9,6 @@ import streaminfer.v1.DialogueReply;
 import streaminfer.v1.DialogueRole;
 import streaminfer.v1.DialogueTurn;
 import streaminfer.v1.OracleAnswer;
-import streaminfer.v1.ReplyStatus;
 
 /**
  * The person knows the target and answers the engine's questions; the engine asks until it is ready
@@ -85,10 +84,7 @@ final class OracleConsole {
   }
 
   private Outcome quit() throws TimeoutException, InterruptedException {
-    DialogueReply reply = game.send(DialogueTurn.newBuilder().setRole(DialogueRole.END));
-    if (reply.getStatus() == ReplyStatus.ERROR) {
-      replies.error(reply);
-    }
+    game.end().ifPresent(replies::error);
     return Outcome.FINISHED;
   }
 }

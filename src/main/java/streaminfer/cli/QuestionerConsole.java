@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 import streaminfer.v1.DialogueReply;
 import streaminfer.v1.DialogueRole;
 import streaminfer.v1.DialogueTurn;
-import streaminfer.v1.ReplyStatus;
 
 /**
  * The person asks yes/no questions about a hidden object and the engine answers as the oracle; the
@@ -133,15 +132,8 @@ final class QuestionerConsole {
     return end();
   }
 
-  /** Tells the engine to forget the game; one it never heard of needs no END. */
   private Outcome end() throws TimeoutException, InterruptedException {
-    if (!game.started()) {
-      return Outcome.FINISHED;
-    }
-    DialogueReply reply = game.send(DialogueTurn.newBuilder().setRole(DialogueRole.END));
-    if (reply.getStatus() == ReplyStatus.ERROR) {
-      replies.error(reply);
-    }
+    game.end().ifPresent(replies::error);
     return Outcome.FINISHED;
   }
 }
