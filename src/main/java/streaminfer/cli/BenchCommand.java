@@ -94,7 +94,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--rounds",
       defaultValue = "4",
-      description = "Rounds of pass-through and engine, in alternating order.")
+      description =
+          "dgex: rounds of pass-through and engine, in alternating order; frames: saturation"
+              + " rounds, each next to a raw ORT run.")
   int rounds;
 
   @Override
@@ -139,7 +141,8 @@ final class BenchCommand implements Callable<Integer> {
                     batch.intraOpThreads,
                     engineIntraOpThreads < 0 ? batch.intraOpThreads : engineIntraOpThreads,
                     maxFrameAgeMillis,
-                    partitions),
+                    partitions,
+                    rounds),
                 System.out)
             .run();
         return 0;

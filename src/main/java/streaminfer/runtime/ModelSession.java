@@ -10,9 +10,11 @@ import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One loaded model version: runs batches of rows (named input rows to named output rows).
@@ -27,6 +29,12 @@ public final class ModelSession implements AutoCloseable {
   private final Path directory;
   private final Device device;
   private final Optional<String> fallbackReason;
+  // ORT reads a direct buffer in place and copies a heap one first; a batch is stacked straight
+  // into direct memory reused by the thread (the tensor is closed before runRows returns).
+  private final ThreadLocal<StagingBuffers> stagingFloats =
+      ThreadLocal.withInitial(StagingBuffers::new);
+  private final ThreadLocal<StagingBuffers> stagedOutputs =
+      ThreadLocal.withInitial(StagingBuffers::new);
 
   ModelSession(
       OrtEnvironment environment,
@@ -70,17 +78,30 @@ public final class ModelSession implements AutoCloseable {
     }
     int batch = rows.size();
     Map<String, OnnxTensor> inputs = new HashMap<>();
+    Map<String, OnnxTensor> pinned = new HashMap<>();
     try {
       for (TensorSpec spec : metadata.inputs()) {
         inputs.put(spec.name(), stack(spec, rows));
       }
-      try (OrtSession.Result result = session.run(inputs)) {
+      Set<String> returned = new HashSet<>();
+      for (TensorSpec spec : metadata.outputs()) {
+        if (spec.hasDynamicRow()) {
+          returned.add(spec.name());
+        } else {
+          pinned.put(spec.name(), pin(spec, batch));
+        }
+      }
+      try (OrtSession.Result result = session.run(inputs, returned, pinned)) {
         List<Map<String, float[]>> outputs = new ArrayList<>(batch);
         for (int i = 0; i < batch; i++) {
           outputs.add(new HashMap<>());
         }
         for (TensorSpec spec : metadata.outputs()) {
-          split(spec, result, outputs);
+          OnnxTensor tensor = pinned.get(spec.name());
+          split(
+              spec,
+              tensor != null ? stagedOutputs.get().current(spec.name()) : returned(spec, result),
+              outputs);
         }
         return outputs;
       }
@@ -90,7 +111,18 @@ public final class ModelSession implements AutoCloseable {
           e);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
+      pinned.values().forEach(OnnxTensor::close);
     }
+  }
+
+  /**
+   * An output of a known size written by ORT straight into this thread's direct buffer, instead of
+   * into memory ORT allocates and {@code getFloatBuffer} then copies.
+   */
+  private OnnxTensor pin(TensorSpec spec, int batch) throws OrtException {
+    int rowSize = spec.rowSize();
+    FloatBuffer buffer = stagedOutputs.get().take(spec.name(), batch * rowSize);
+    return OnnxTensor.createTensor(environment, buffer, spec.batchShape(batch, rowSize));
   }
 
   private OnnxTensor stack(TensorSpec spec, List<Map<String, float[]>> rows) throws OrtException {
@@ -123,9 +155,9 @@ public final class ModelSession implements AutoCloseable {
         : OnnxTensor.createTensor(environment, stackFloat32(spec, rows, rowLength), shape);
   }
 
-  private static FloatBuffer stackFloat32(
+  private FloatBuffer stackFloat32(
       TensorSpec spec, List<Map<String, float[]>> rows, int rowLength) {
-    FloatBuffer buffer = FloatBuffer.allocate(rows.size() * rowLength);
+    FloatBuffer buffer = stagingFloats.get().take(spec.name(), rows.size() * rowLength);
     rows.forEach(row -> buffer.put(row.get(spec.name())));
     return buffer.flip();
   }
@@ -146,15 +178,19 @@ public final class ModelSession implements AutoCloseable {
     return buffer.flip();
   }
 
-  private static void split(
-      TensorSpec spec, OrtSession.Result result, List<Map<String, float[]>> outputs) {
+  private static FloatBuffer returned(TensorSpec spec, OrtSession.Result result) {
     OnnxValue value =
         result
             .get(spec.name())
             .orElseThrow(() -> new InferenceException("graph returned no output " + spec.name()));
-    FloatBuffer values = ((OnnxTensor) value).getFloatBuffer();
-    int rowSize = spec.rowSize();
-    if (values.remaining() != rowSize * outputs.size()) {
+    return ((OnnxTensor) value).getFloatBuffer();
+  }
+
+  private static void split(
+      TensorSpec spec, FloatBuffer values, List<Map<String, float[]>> outputs) {
+    int rowLength = values.remaining() / outputs.size();
+    if (rowLength * outputs.size() != values.remaining()
+        || (!spec.hasDynamicRow() && rowLength != spec.rowSize())) {
       throw new InferenceException(
           "output "
               + spec.name()
@@ -163,10 +199,10 @@ public final class ModelSession implements AutoCloseable {
               + " values for "
               + outputs.size()
               + " rows of "
-              + rowSize);
+              + spec);
     }
     for (Map<String, float[]> row : outputs) {
-      float[] rowValues = new float[rowSize];
+      float[] rowValues = new float[rowLength];
       values.get(rowValues);
       row.put(spec.name(), rowValues);
     }

@@ -55,7 +55,13 @@ public record TensorSpec(String name, String dtype, long[] shape) {
   }
 
   public boolean hasDynamicRow() {
-    return Arrays.stream(shape).skip(1).anyMatch(dimension -> dimension < 0);
+    // Asked for every batch: a plain loop, not a stream pipeline.
+    for (int i = 1; i < shape.length; i++) {
+      if (shape[i] < 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

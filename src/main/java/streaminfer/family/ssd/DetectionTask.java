@@ -65,10 +65,7 @@ public final class DetectionTask implements FamilyTask<Frame, Detections> {
                 + " ms old");
       }
     }
-    return Map.of(
-        inputName,
-        preprocessor.preprocess(
-            images.decodeForInput(frame, preprocessor.width(), preprocessor.height())));
+    return Map.of(inputName, images.inputRow(frame, preprocessor));
   }
 
   @Override

@@ -23,10 +23,10 @@ import streaminfer.v1.FrameEncoding;
  *
  * <p>JPEG and PNG go through the JDK's ImageIO readers: for a 320x320 frame they decode in about
  * 0.6 ms, TwelveMonkeys' JPEG reader (which delegates to the JDK's decoder) took 0.7 ms. A JPEG
- * frame twice the model's input size takes FFmpeg's decoder instead, halved on the way ({@link
- * #decodeForInput}, {@link HalfSizeJpegDecoder}: about 0.2 ms with the halving). Metadata is
- * ignored, so EXIF orientation is not applied (as PIL without {@code exif_transpose}). The JDK's
- * JPEG reader only warns on truncated data and fills the rest grey; warnings are errors here.
+ * frame twice the model's input size takes FFmpeg's decoder instead, at half size ({@link
+ * #inputRow}, {@link HalfSizeJpegDecoder}: about 0.12 ms). Metadata is ignored, so EXIF orientation
+ * is not applied (as PIL without {@code exif_transpose}). The JDK's JPEG reader only warns on
+ * truncated data and fills the rest grey; warnings are errors here.
  *
  * <p>Thread-safe: ImageIO readers are not, so each thread keeps its own, reused across frames and
  * never disposed (the event loop and worker pools are bounded).
@@ -65,23 +65,23 @@ public final class FrameImageDecoder {
   }
 
   /**
-   * Decodes a frame for a model input of {@code inputWidth} x {@code inputHeight} pixels: a JPEG
-   * frame of exactly twice that size comes back already halved (2x2 means, {@link
-   * HalfSizeJpegDecoder}), which is the model's bilinear resize up to rounding; anything else as
-   * {@link #decode(Frame)}. Either way the image is checked as there.
+   * A frame as the model's input row: a JPEG frame of exactly twice the input size is decoded at
+   * half size ({@link HalfSizeJpegDecoder}), which stands for the model's bilinear 2x shrink;
+   * anything else as {@link #decode(Frame)}, then resized. Either way the image is checked as
+   * there.
    */
-  public RgbImage decodeForInput(Frame frame, int inputWidth, int inputHeight) {
+  public float[] inputRow(Frame frame, FramePreprocessor preprocessor) {
     if (frame.getEncoding() == FrameEncoding.JPEG
-        && frame.getWidth() == 2 * inputWidth
-        && frame.getHeight() == 2 * inputHeight
+        && frame.getWidth() == 2 * preprocessor.width()
+        && frame.getHeight() == 2 * preprocessor.height()
         && (long) frame.getWidth() * frame.getHeight() <= maxPixels) {
-      RgbImage half =
+      RgbPlanes half =
           readers.get().halfSize().decode(frame.getData(), frame.getWidth(), frame.getHeight());
       if (half != null) {
-        return half;
+        return preprocessor.preprocess(half);
       }
     }
-    return decode(frame);
+    return preprocessor.preprocess(decode(frame));
   }
 
   /**

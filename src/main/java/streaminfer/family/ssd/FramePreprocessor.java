@@ -143,6 +143,36 @@ public final class FramePreprocessor {
     return row;
   }
 
+  /**
+   * A new row for planes already at the model's size: each value is the plane's byte normalised,
+   * bit for bit what {@link #preprocess(RgbImage)} computes for the same pixels interleaved.
+   */
+  public float[] preprocess(RgbPlanes image) {
+    if (image.width() != width || image.height() != height) {
+      throw new IllegalArgumentException(
+          "planes of "
+              + image.width()
+              + "x"
+              + image.height()
+              + " for a "
+              + width
+              + "x"
+              + height
+              + " input; only interleaved images are resized");
+    }
+    int plane = width * height;
+    byte[] src = image.planes();
+    float[] row = new float[3 * plane];
+    for (int c = 0; c < 3; c++) {
+      float g = gain[c];
+      float b = bias[c];
+      for (int i = c * plane, end = i + plane; i < end; i++) {
+        row[i] = (src[i] & 0xff) * g + b;
+      }
+    }
+    return row;
+  }
+
   /** Writes the row for {@code image} into {@code out} from {@code offset}, e.g. a batch slot. */
   public void preprocess(RgbImage image, float[] out, int offset) {
     int plane = width * height;
