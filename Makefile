@@ -44,7 +44,7 @@ run: build
 
 bench: build
 	java -jar $(JAR) bench dgex
-	java -jar $(JAR) bench frames
+	java -jar $(JAR) bench frames --engine-intra-op-threads 1 --batch-concurrency 2 --max-batch-size 16
 	java -jar $(JAR) bench dialogue
 
 models: deps

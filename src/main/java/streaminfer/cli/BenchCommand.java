@@ -60,13 +60,13 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--backlog-frames",
-      defaultValue = "4000",
-      description = "frames: saturation run.")
+      defaultValue = "20000",
+      description = "frames: timed frames of each saturation round.")
   long backlogFrames;
 
   @Option(
       names = "--warmup-frames",
-      defaultValue = "4000",
+      defaultValue = "6000",
       description = "frames: backlog frames before the saturation run's clock starts.")
   long warmupFrames;
 
