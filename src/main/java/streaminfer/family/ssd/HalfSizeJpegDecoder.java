@@ -47,6 +47,9 @@ final class HalfSizeJpegDecoder {
   private AVFrame frame;
   private AVFrame planar;
   private SwsContext converter;
+  private int converterFormat;
+  private int converterWidth;
+  private int converterHeight;
   private BytePointer input;
   private ByteBuffer inputView;
 
@@ -115,6 +118,7 @@ final class HalfSizeJpegDecoder {
     AVCodecContext opened = avcodec.avcodec_alloc_context3(codec);
     // One thread: frames already decode in parallel on the worker pool.
     opened.thread_count(1);
+    // Half size straight out of the inverse DCT.
     opened.lowres(1);
     // Errors in the entropy-coded data fail the decode instead of being concealed.
     opened.err_recognition(avcodec.AV_EF_EXPLODE | avcodec.AV_EF_BITSTREAM | avcodec.AV_EF_BUFFER);
@@ -141,26 +145,34 @@ final class HalfSizeJpegDecoder {
         throw new IllegalStateException("cannot allocate " + width + "x" + height + " RGB planes");
       }
     }
-    // Cached: a new context only when the size or the chroma layout changes.
-    converter =
-        swscale.sws_getCachedContext(
-            converter,
-            width,
-            height,
-            source,
-            width,
-            height,
-            avutil.AV_PIX_FMT_GBRP,
-            swscale.SWS_BILINEAR,
-            null,
-            null,
-            (DoublePointer) null);
-    if (converter == null) {
-      return null;
+    if (converter == null
+        || source != converterFormat
+        || width != converterWidth
+        || height != converterHeight) {
+      // A new context, and its colour range set, only when the size or the chroma layout changes.
+      converter =
+          swscale.sws_getCachedContext(
+              converter,
+              width,
+              height,
+              source,
+              width,
+              height,
+              avutil.AV_PIX_FMT_GBRP,
+              swscale.SWS_BILINEAR,
+              null,
+              null,
+              (DoublePointer) null);
+      if (converter == null) {
+        return null;
+      }
+      IntPointer bt601 = swscale.sws_getCoefficients(swscale.SWS_CS_ITU601);
+      // JPEG's YCbCr is full range; the planes were handed over as the plain (non-J) formats.
+      swscale.sws_setColorspaceDetails(converter, bt601, 1, bt601, 1, 0, 1 << 16, 1 << 16);
+      converterFormat = source;
+      converterWidth = width;
+      converterHeight = height;
     }
-    IntPointer bt601 = swscale.sws_getCoefficients(swscale.SWS_CS_ITU601);
-    // JPEG's YCbCr is full range; the planes were handed over as the plain (non-J) formats.
-    swscale.sws_setColorspaceDetails(converter, bt601, 1, bt601, 1, 0, 1 << 16, 1 << 16);
     swscale.sws_scale(
         converter,
         frame.data(),

@@ -277,6 +277,26 @@ class HalfSizeJpegDecoderTest {
   }
 
   @Test
+  void decodesAsAFreshDecoderWouldAfterFramesOfOtherSizesAndLayouts() {
+    BufferedImage grayScene = new BufferedImage(64, 48, BufferedImage.TYPE_BYTE_GRAY);
+    grayScene.getGraphics().drawImage(FrameImageDecoderTest.scene(64, 48), 0, 0, null);
+    List<byte[]> jpegs =
+        List.of(
+            FrameImageDecoderTest.jpeg(FrameImageDecoderTest.scene(64, 48), 0.9f),
+            FrameImageDecoderTest.jpeg(grayScene, 0.9f),
+            FrameImageDecoderTest.jpeg(FrameImageDecoderTest.scene(96, 64), 0.9f),
+            FrameImageDecoderTest.jpeg(FrameImageDecoderTest.scene(64, 48), 0.9f));
+    int[][] sizes = {{64, 48}, {64, 48}, {96, 64}, {64, 48}};
+    HalfSizeJpegDecoder reused = new HalfSizeJpegDecoder();
+    for (int i = 0; i < jpegs.size(); i++) {
+      ByteBuffer data = ByteBuffer.wrap(jpegs.get(i));
+      RgbPlanes fresh = new HalfSizeJpegDecoder().decode(data, sizes[i][0], sizes[i][1]);
+      assertArrayEquals(
+          fresh.planes(), reused.decode(data, sizes[i][0], sizes[i][1]).planes(), "frame " + i);
+    }
+  }
+
+  @Test
   void readsFromTheBuffersPositionWithoutMovingIt() {
     byte[] jpeg = FrameImageDecoderTest.jpeg(FrameImageDecoderTest.scene(64, 48), 0.9f);
     byte[] padded = new byte[jpeg.length + 10];
