@@ -31,7 +31,7 @@ public final class ModelSession implements AutoCloseable {
   private final Optional<String> fallbackReason;
   // ORT reads a direct buffer in place and copies a heap one first; a batch is stacked straight
   // into direct memory reused by the thread (the tensor is closed before runRows returns).
-  private final ThreadLocal<StagingBuffers> stagingFloats =
+  private final ThreadLocal<StagingBuffers> stagedInputs =
       ThreadLocal.withInitial(StagingBuffers::new);
   private final ThreadLocal<StagingBuffers> stagedOutputs =
       ThreadLocal.withInitial(StagingBuffers::new);
@@ -97,11 +97,11 @@ public final class ModelSession implements AutoCloseable {
           outputs.add(new HashMap<>());
         }
         for (TensorSpec spec : metadata.outputs()) {
-          OnnxTensor tensor = pinned.get(spec.name());
-          split(
-              spec,
-              tensor != null ? stagedOutputs.get().current(spec.name()) : returned(spec, result),
-              outputs);
+          FloatBuffer values =
+              pinned.containsKey(spec.name())
+                  ? stagedOutputs.get().current(spec.name())
+                  : returned(spec, result);
+          split(spec, values, outputs);
         }
         return outputs;
       }
@@ -157,7 +157,7 @@ public final class ModelSession implements AutoCloseable {
 
   private FloatBuffer stackFloat32(
       TensorSpec spec, List<Map<String, float[]>> rows, int rowLength) {
-    FloatBuffer buffer = stagingFloats.get().take(spec.name(), rows.size() * rowLength);
+    FloatBuffer buffer = stagedInputs.get().take(spec.name(), rows.size() * rowLength);
     rows.forEach(row -> buffer.put(row.get(spec.name())));
     return buffer.flip();
   }
