@@ -79,6 +79,7 @@ public final class ModelSession implements AutoCloseable {
     int batch = rows.size();
     Map<String, OnnxTensor> inputs = new HashMap<>();
     Map<String, OnnxTensor> pinned = new HashMap<>();
+    Map<String, FloatBuffer> pinnedValues = new HashMap<>();
     try {
       for (TensorSpec spec : metadata.inputs()) {
         inputs.put(spec.name(), stack(spec, rows));
@@ -88,7 +89,9 @@ public final class ModelSession implements AutoCloseable {
         if (spec.hasDynamicRow()) {
           returned.add(spec.name());
         } else {
-          pinned.put(spec.name(), pin(spec, batch));
+          FloatBuffer values = stagedOutputs.get().take(spec.name(), batch * spec.rowSize());
+          pinnedValues.put(spec.name(), values);
+          pinned.put(spec.name(), pin(spec, batch, values));
         }
       }
       try (OrtSession.Result result = session.run(inputs, returned, pinned)) {
@@ -97,11 +100,8 @@ public final class ModelSession implements AutoCloseable {
           outputs.add(new HashMap<>());
         }
         for (TensorSpec spec : metadata.outputs()) {
-          FloatBuffer values =
-              pinned.containsKey(spec.name())
-                  ? stagedOutputs.get().current(spec.name())
-                  : returned(spec, result);
-          split(spec, values, outputs);
+          FloatBuffer values = pinnedValues.get(spec.name());
+          split(spec, values != null ? values : returned(spec, result), outputs);
         }
         return outputs;
       }
@@ -116,13 +116,11 @@ public final class ModelSession implements AutoCloseable {
   }
 
   /**
-   * An output of a known size written by ORT straight into this thread's direct buffer, instead of
-   * into memory ORT allocates and {@code getFloatBuffer} then copies.
+   * An output of a known size written by ORT straight into {@code values}, this thread's direct
+   * buffer, instead of into memory ORT allocates and {@code getFloatBuffer} then copies.
    */
-  private OnnxTensor pin(TensorSpec spec, int batch) throws OrtException {
-    int rowSize = spec.rowSize();
-    FloatBuffer buffer = stagedOutputs.get().take(spec.name(), batch * rowSize);
-    return OnnxTensor.createTensor(environment, buffer, spec.batchShape(batch, rowSize));
+  private OnnxTensor pin(TensorSpec spec, int batch, FloatBuffer values) throws OrtException {
+    return OnnxTensor.createTensor(environment, values, spec.batchShape(batch, spec.rowSize()));
   }
 
   private OnnxTensor stack(TensorSpec spec, List<Map<String, float[]>> rows) throws OrtException {

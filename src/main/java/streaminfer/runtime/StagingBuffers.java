@@ -26,10 +26,4 @@ final class StagingBuffers {
     }
     return buffer.clear().limit(floats);
   }
-
-  /** The buffer last taken for {@code name}, from its start to the size it was taken at. */
-  FloatBuffer current(String name) {
-    FloatBuffer buffer = buffers.get(name);
-    return buffer.duplicate().position(0);
-  }
 }
