@@ -48,8 +48,7 @@ final class HalfSizeJpegDecoder {
   private AVFrame planar;
   private SwsContext converter;
   private int converterFormat;
-  private int converterWidth;
-  private int converterHeight;
+  private byte[] paddedPlane = new byte[0];
   private BytePointer input;
   private ByteBuffer inputView;
 
@@ -136,7 +135,8 @@ final class HalfSizeJpegDecoder {
     if (source < 0) {
       return null;
     }
-    if (planar.width() != width || planar.height() != height) {
+    boolean resized = planar.width() != width || planar.height() != height;
+    if (resized) {
       avutil.av_frame_unref(planar);
       planar.format(avutil.AV_PIX_FMT_GBRP);
       planar.width(width);
@@ -145,10 +145,7 @@ final class HalfSizeJpegDecoder {
         throw new IllegalStateException("cannot allocate " + width + "x" + height + " RGB planes");
       }
     }
-    if (converter == null
-        || source != converterFormat
-        || width != converterWidth
-        || height != converterHeight) {
+    if (converter == null || resized || source != converterFormat) {
       // A new context, and its colour range set, only when the size or the chroma layout changes.
       converter =
           swscale.sws_getCachedContext(
@@ -170,17 +167,9 @@ final class HalfSizeJpegDecoder {
       // JPEG's YCbCr is full range; the planes were handed over as the plain (non-J) formats.
       swscale.sws_setColorspaceDetails(converter, bt601, 1, bt601, 1, 0, 1 << 16, 1 << 16);
       converterFormat = source;
-      converterWidth = width;
-      converterHeight = height;
     }
     swscale.sws_scale(
-        converter,
-        frame.data(),
-        frame.linesize(),
-        0,
-        frame.height(),
-        planar.data(),
-        planar.linesize());
+        converter, frame.data(), frame.linesize(), 0, height, planar.data(), planar.linesize());
     int size = width * height;
     byte[] planes = new byte[3 * size];
     // GBRP holds G, B, R in planes 0, 1, 2.
@@ -190,11 +179,21 @@ final class HalfSizeJpegDecoder {
     return new RgbPlanes(width, height, planes);
   }
 
+  /** One native read per plane (not one per row), then the rows without their padding. */
   private void copyPlane(int index, byte[] into, int offset, int width, int height) {
     int stride = planar.linesize(index);
     BytePointer plane = planar.data(index);
+    if (stride == width) {
+      plane.get(into, offset, width * height);
+      return;
+    }
+    int padded = stride * (height - 1) + width;
+    if (paddedPlane.length < padded) {
+      paddedPlane = new byte[padded];
+    }
+    plane.get(paddedPlane, 0, padded);
     for (int row = 0; row < height; row++) {
-      plane.position((long) row * stride).get(into, offset + row * width, width);
+      System.arraycopy(paddedPlane, row * stride, into, offset + row * width, width);
     }
   }
 
