@@ -10,10 +10,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import streaminfer.batch.BatchConfig;
 import streaminfer.batch.BatchListener;
 import streaminfer.codec.AvroCodec;
@@ -177,17 +174,7 @@ public final class DialogueBenchmark {
   private int successes(String topic, List<EvaluationGames.Game> games) {
     Map<String, DialogueReply> byGame = new HashMap<>();
     try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                options.bootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "bench-dialogue-reader",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
+        Backlog.readerFromStart(options.bootstrap(), topic, "bench-dialogue-reader")) {
       long end = System.nanoTime() + DEADLINE.toNanos();
       while (byGame.size() < games.size() && System.nanoTime() < end) {
         consumer
