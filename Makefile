@@ -40,7 +40,7 @@ test-java:
 	mvn -B -ntp $(MVN_PROFILE) verify
 
 run: build
-	java -jar $(JAR) serve --embedded-kafka --demo --pipelines dgex,ssd,guesswhat --max-frame-age-ms 500
+	java -jar $(JAR) serve --config streaminfer.yaml --demo
 
 bench: build
 	java -jar $(JAR) bench dgex

@@ -14,8 +14,9 @@ import streaminfer.batch.BatchConfig;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.Floats;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.config.ConfigBuilder;
+import streaminfer.config.EngineSettings;
 import streaminfer.engine.Engine;
-import streaminfer.engine.EngineConfig;
 import streaminfer.family.dgex.SyntheticPanels;
 import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.ModelRepository;
@@ -175,11 +176,13 @@ public final class DgexBenchmark {
       throws Exception {
     String prefix = "bench-engine-" + round + "-";
     fill(backlog, prefix + "gene-panels", prefix + "gene-expression", options.records(), generator);
-    EngineConfig config =
-        EngineConfig.builder(options.bootstrap(), options.modelsDir())
-            .httpPort(0)
-            .topicPrefix(prefix)
-            .batch(options.batch(), options.batch().queueCapacity())
+    EngineSettings config =
+        BenchSettings.withBatch(
+                ConfigBuilder.of(options.bootstrap(), options.modelsDir()), options.batch())
+            .pipeline(streaminfer.family.dgex.DgexModule.NAME)
+            .set("topics.prefix", prefix)
+            .defaults("device", "cpu")
+            .defaults("intraOpThreads", options.intraOpThreads())
             .build();
     try (Engine engine = Engine.start(config)) {
       Throughput result =

@@ -15,8 +15,8 @@ import streaminfer.batch.BatchConfig;
 import streaminfer.batch.BatchListener;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.config.ConfigBuilder;
 import streaminfer.engine.Engine;
-import streaminfer.engine.EngineConfig;
 import streaminfer.family.guesswhat.EvaluationGames;
 import streaminfer.family.guesswhat.GameSpec;
 import streaminfer.family.guesswhat.Players;
@@ -148,13 +148,13 @@ public final class DialogueBenchmark {
       Throughput throughput;
       try (Engine engine =
           Engine.start(
-              EngineConfig.builder(options.bootstrap(), options.modelsDir())
-                  .pipelines(List.of("guesswhat"))
-                  .httpPort(0)
-                  .topicPrefix(prefix)
-                  .devicePolicy(DevicePolicy.CPU)
-                  .tuning(new SessionTuning(options.intraOpThreads(), 0))
-                  .batch(options.batch(), options.concurrentGames())
+              BenchSettings.withBatch(
+                      ConfigBuilder.of(options.bootstrap(), options.modelsDir()), options.batch())
+                  .pipeline(streaminfer.family.guesswhat.GuessWhatModule.NAME)
+                  .set("topics.prefix", prefix)
+                  .defaults("device", "cpu")
+                  .defaults("intraOpThreads", options.intraOpThreads())
+                  .defaults("batch.maxInFlight", options.concurrentGames())
                   .build())) {
         throughput =
             backlog.timeUntil(

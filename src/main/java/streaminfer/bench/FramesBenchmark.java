@@ -21,8 +21,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import streaminfer.batch.BatchConfig;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.config.ConfigBuilder;
+import streaminfer.config.EngineSettings;
 import streaminfer.engine.Engine;
-import streaminfer.engine.EngineConfig;
 import streaminfer.family.ssd.FrameImageDecoder;
 import streaminfer.family.ssd.FramePreprocessor;
 import streaminfer.runtime.DevicePolicy;
@@ -192,14 +193,13 @@ public final class FramesBenchmark {
     return clip;
   }
 
-  private EngineConfig engineConfig(String prefix, long maxFrameAgeMillis) {
-    return EngineConfig.builder(options.bootstrap(), options.modelsDir())
-        .pipelines(List.of("ssd"))
-        .tuning(new SessionTuning(options.engineIntraOpThreads(), 0))
-        .httpPort(0)
-        .topicPrefix(prefix)
-        .batch(options.batch(), options.batch().queueCapacity())
-        .maxFrameAgeMillis(maxFrameAgeMillis)
+  private EngineSettings engineConfig(String prefix, long maxFrameAgeMillis) {
+    return BenchSettings.withBatch(
+            ConfigBuilder.of(options.bootstrap(), options.modelsDir()), options.batch())
+        .pipeline(streaminfer.family.ssd.SsdModule.NAME)
+        .set("topics.prefix", prefix)
+        .defaults("intraOpThreads", options.engineIntraOpThreads())
+        .defaults("maxInputAgeMillis", maxFrameAgeMillis)
         .build();
   }
 

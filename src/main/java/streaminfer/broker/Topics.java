@@ -37,6 +37,19 @@ public final class Topics {
   /** As {@link #ensure(String, Collection, int)}, creating missing topics with {@code configs}. */
   public static void ensure(
       String bootstrap, Collection<String> names, int partitions, Map<String, String> configs) {
+    ensure(client(bootstrap), names, partitions, configs);
+  }
+
+  /**
+   * As {@link #ensure(String, Collection, int)}, through an admin client made from {@code client}
+   * (bootstrap, security and any other client property).
+   */
+  public static void ensure(
+      Map<String, String> client,
+      Collection<String> names,
+      int partitions,
+      Map<String, String> configs) {
+    String bootstrap = client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
     if (bootstrap == null || bootstrap.isBlank()) {
       throw new IllegalArgumentException("bootstrap must name at least one host:port");
     }
@@ -53,8 +66,7 @@ public final class Topics {
     if (topics.isEmpty()) {
       return;
     }
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin = Admin.create(new HashMap<String, Object>(client))) {
       for (Map.Entry<String, KafkaFuture<Void>> created :
           admin.createTopics(topics).values().entrySet()) {
         try {
@@ -75,8 +87,13 @@ public final class Topics {
 
   /** The partition count of an existing topic. */
   public static int partitions(String bootstrap, String topic) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    return partitions(client(bootstrap), topic);
+  }
+
+  /** The partition count of an existing topic, asked through a client made from {@code client}. */
+  public static int partitions(Map<String, String> client, String topic) {
+    String bootstrap = client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    try (Admin admin = Admin.create(new HashMap<String, Object>(client))) {
       return admin
           .describeTopics(List.of(topic))
           .allTopicNames()
@@ -91,6 +108,12 @@ public final class Topics {
       throw new IllegalStateException(
           "Could not describe topic " + topic + " on " + bootstrap, e.getCause());
     }
+  }
+
+  private static Map<String, String> client(String bootstrap) {
+    return bootstrap == null
+        ? Map.of()
+        : Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
   }
 
   /** Waits until ListOffsets, which only a partition's open leader answers, succeeds everywhere. */

@@ -1,97 +1,52 @@
 package streaminfer.cli;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
-import streaminfer.codec.AvroCodec;
-import streaminfer.codec.WriterSchemas;
-import streaminfer.family.dgex.SyntheticPanels;
-import streaminfer.family.guesswhat.EvaluationGames;
-import streaminfer.runtime.ModelRepository;
-import streaminfer.source.SyntheticCameras;
-import streaminfer.v1.DialogueTurn;
-import streaminfer.v1.Frame;
-import streaminfer.v1.GenePanel;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import streaminfer.config.EngineSettings;
+import streaminfer.config.PipelineSettings;
+import streaminfer.family.DemoSource;
 
-/** What {@code serve --demo} feeds: synthetic records for each served pipeline, paced. */
+/** What {@code serve --demo} feeds: each served pipeline's family's demo records, paced. */
 final class DemoFeed implements AutoCloseable {
-  private static final int CAMERA_FPS = 60;
-  private static final int SELF_PLAY_GAMES_PER_SECOND = 20;
+  private static final Logger LOG = LoggerFactory.getLogger(DemoFeed.class);
 
   private final List<PacedProducer> producers;
-  private final List<AutoCloseable> sources;
+  private final List<DemoSource> sources;
 
-  private DemoFeed(List<PacedProducer> producers, List<AutoCloseable> sources) {
+  private DemoFeed(List<PacedProducer> producers, List<DemoSource> sources) {
     this.producers = producers;
     this.sources = sources;
   }
 
-  /**
-   * @param topicPrefix the engine's topic prefix
-   * @param panelRate gene panels per second
-   */
-  static DemoFeed start(
-      String bootstrap, Path modelsDir, List<String> pipelines, String topicPrefix, int panelRate) {
+  /** One feed per input topic: two pipelines reading one topic share its records. */
+  static DemoFeed start(EngineSettings settings) {
     List<PacedProducer> producers = new ArrayList<>();
-    List<AutoCloseable> sources = new ArrayList<>();
-    WriterSchemas schemas = WriterSchemas.v1();
-    for (String pipeline : pipelines) {
-      switch (pipeline) {
-        case "dgex" -> {
-          Path version =
-              new ModelRepository(modelsDir).versionDirectory("dgex", OptionalInt.empty());
-          SyntheticPanels panels = SyntheticPanels.fromGolden(version, 42);
-          AvroCodec<GenePanel> codec = AvroCodec.forType(GenePanel.class, schemas);
+    List<DemoSource> sources = new ArrayList<>();
+    Map<String, PipelineSettings> byInput = new java.util.LinkedHashMap<>();
+    settings.pipelines().forEach(pipeline -> byInput.putIfAbsent(pipeline.inputTopic(), pipeline));
+    byInput.forEach(
+        (topic, pipeline) -> {
+          var demo = pipeline.family().module().demo(settings.modelsDir());
+          if (demo.isEmpty()) {
+            LOG.info("family {} has no demo feed", pipeline.family().module().name());
+            return;
+          }
+          DemoSource source = demo.get();
+          sources.add(source);
           producers.add(
               new PacedProducer(
-                  bootstrap,
-                  topicPrefix + "gene-panels",
-                  panelRate,
+                  settings.kafka(),
+                  topic,
+                  (int) Math.max(1, Math.round(source.recordsPerSecond())),
                   Long.MAX_VALUE,
                   n -> {
-                    String key = "demo-" + n;
-                    return new PacedProducer.Keyed(key, codec.encode(panels.next(key)));
+                    DemoSource.KeyedValue record = source.next().apply(n);
+                    return new PacedProducer.Keyed(record.key(), record.value());
                   }));
-        }
-        case "ssd" -> {
-          SyntheticCameras camera = new SyntheticCameras("demo-cam", 1, 320, 320, 0.85f, 42);
-          sources.add(camera);
-          AvroCodec<Frame> codec = AvroCodec.forType(Frame.class, schemas);
-          producers.add(
-              new PacedProducer(
-                  bootstrap,
-                  topicPrefix + "frames",
-                  CAMERA_FPS,
-                  Long.MAX_VALUE,
-                  n -> {
-                    Frame frame = camera.next(0).frame();
-                    return new PacedProducer.Keyed(frame.getStreamId(), codec.encode(frame));
-                  }));
-        }
-        case "guesswhat" -> {
-          Path version =
-              new ModelRepository(modelsDir)
-                  .versionDirectory("guesswhat-qgen", OptionalInt.empty());
-          List<EvaluationGames.Game> games =
-              EvaluationGames.read(version.resolve(EvaluationGames.FILE)).get("new_scenes");
-          AvroCodec<DialogueTurn> codec = AvroCodec.forType(DialogueTurn.class, schemas);
-          producers.add(
-              new PacedProducer(
-                  bootstrap,
-                  topicPrefix + "dialogue-turns",
-                  SELF_PLAY_GAMES_PER_SECOND,
-                  Long.MAX_VALUE,
-                  n -> {
-                    String gameId = "demo-game-" + n;
-                    return new PacedProducer.Keyed(
-                        gameId,
-                        codec.encode(games.get((int) (n % games.size())).selfPlayTurn(gameId)));
-                  }));
-        }
-        default -> throw new IllegalArgumentException("no demo feed for pipeline " + pipeline);
-      }
-    }
+        });
     producers.forEach(producer -> producer.startInBackground("demo-feed"));
     return new DemoFeed(producers, sources);
   }
@@ -99,7 +54,7 @@ final class DemoFeed implements AutoCloseable {
   @Override
   public void close() {
     producers.forEach(PacedProducer::close);
-    for (AutoCloseable source : sources) {
+    for (DemoSource source : sources) {
       try {
         source.close();
       } catch (Exception e) {

@@ -2,6 +2,7 @@ package streaminfer.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import streaminfer.config.ConfigException;
 
 /** The {@code streaminfer} executable. */
 @Command(
@@ -13,13 +14,31 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       BrokerCommand.class,
       ProduceCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      ConfigCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command tree; a configuration error ends the command with its one-line message (the key,
+   * the value, what is allowed) and exit status 2, not a stack trace.
+   */
+  static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler(
+        (error, line, parsed) -> {
+          if (error instanceof ConfigException) {
+            line.getErr().println("configuration error: " + error.getMessage());
+            return 2;
+          }
+          throw error;
+        });
+    return commandLine;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package streaminfer.cli;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,18 +29,29 @@ final class PacedProducer implements AutoCloseable {
 
   PacedProducer(
       String bootstrap, String topic, int ratePerSecond, long count, LongFunction<Keyed> records) {
-    Topics.ensure(bootstrap, List.of(topic), DEFAULT_PARTITIONS);
+    this(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        topic,
+        ratePerSecond,
+        count,
+        records);
+  }
+
+  /**
+   * @param client Kafka client properties: bootstrap, security and any other the user gave
+   */
+  PacedProducer(
+      Map<String, String> client,
+      String topic,
+      int ratePerSecond,
+      long count,
+      LongFunction<Keyed> records) {
+    Topics.ensure(client, List.of(topic), DEFAULT_PARTITIONS, Map.of());
+    Map<String, Object> properties = new HashMap<>(client);
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     this.producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.LINGER_MS_CONFIG,
-                "5"),
-            new StringSerializer(),
-            new ByteArraySerializer());
+        new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
     this.topic = topic;
     this.ratePerSecond = ratePerSecond;
     this.count = count;

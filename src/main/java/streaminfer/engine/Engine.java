@@ -5,21 +5,22 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import streaminfer.batch.BatchListener;
 import streaminfer.broker.Topics;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.config.EngineSettings;
+import streaminfer.config.PipelineSettings;
+import streaminfer.family.FamilyContext;
 import streaminfer.ops.HealthCheck;
 import streaminfer.ops.KafkaProbe;
 import streaminfer.ops.ModelMetrics;
@@ -71,11 +72,11 @@ public final class Engine implements AutoCloseable {
     this.workers = workers;
   }
 
-  public static Engine start(EngineConfig config) {
+  public static Engine start(EngineSettings settings) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     WriterSchemas schemas = WriterSchemas.v1();
-    config.schemasDir().ifPresent(directory -> loadSchemas(schemas, directory));
-    ModelRepository repository = new ModelRepository(config.modelsDir());
+    settings.schemasDir().ifPresent(directory -> loadSchemas(schemas, directory));
+    ModelRepository repository = new ModelRepository(settings.modelsDir());
     List<BatchedModel> models = new ArrayList<>();
     List<RecordProcessor> processors = new ArrayList<>();
     List<PipelineMetrics> metrics = new ArrayList<>();
@@ -84,46 +85,46 @@ public final class Engine implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     ExecutorService workers = preprocessingPool();
     try {
-      for (String name : config.pipelines()) {
-        PipelineDefinition definition = PipelineCatalog.get(name);
-        PipelineMetrics pipelineMetrics =
-            new PipelineMetrics(registry, name, definition.mainModel());
-        Map<String, BatchedModel> loaded = new HashMap<>();
-        for (String modelName : definition.models()) {
-          ModelSession session = open(repository, modelName, loaded, config);
-          describe(registry, session);
-          BatchListener listener =
-              modelName.equals(definition.mainModel())
-                  ? pipelineMetrics
-                  : new ModelMetrics(registry, modelName);
-          BatchedModel model = new BatchedModel(session, config.batch(), listener);
-          models.add(model);
-          loaded.put(modelName, model);
-        }
+      for (PipelineSettings pipeline : settings.pipelines()) {
+        String mainModel = pipeline.models().values().iterator().next().name();
+        PipelineMetrics pipelineMetrics = new PipelineMetrics(registry, pipeline.name(), mainModel);
+        Map<String, BatchedModel> loaded =
+            PipelineModels.load(
+                repository,
+                pipeline,
+                pipelineMetrics,
+                name -> new ModelMetrics(registry, name),
+                models);
+        loaded.values().forEach(model -> describe(registry, model.session()));
         metrics.add(pipelineMetrics);
-        StreamConfig stream =
-            StreamConfig.of(
-                    config.bootstrapServers(),
-                    config.groupIdPrefix() + "-" + config.topicPrefix() + name,
-                    config.topicPrefix() + definition.inputTopic(),
-                    config.topicPrefix() + definition.outputTopic())
-                .withMaxInFlightRecords(config.maxInFlightRecords());
-        Topics.ensure(
-            config.bootstrapServers(),
-            List.of(stream.inputTopic(), stream.outputTopic(), stream.deadLetterTopic()),
-            config.topicPartitions());
+        StreamConfig stream = streamConfig(settings, pipeline);
+        List<String> topics = new ArrayList<>();
+        topics.add(pipeline.inputTopic());
+        topics.addAll(pipeline.outputTopics().values());
+        topics.add(pipeline.deadLetterTopic());
+        Topics.ensure(settings.kafka(), topics, settings.topicPartitions(), Map.of());
         RecordProcessor processor =
-            definition
-                .factory()
-                .create(
-                    new PipelineContext(
-                        definition, loaded, schemas, workers, config, stream, registry));
+            pipeline
+                .family()
+                .processor(
+                    new FamilyContext(
+                        pipeline.name(),
+                        loaded,
+                        schemas,
+                        workers,
+                        pipeline.inputTopic(),
+                        pipeline.outputTopics(),
+                        pipeline.maxInputAge(),
+                        registry,
+                        Clock.systemUTC(),
+                        topic -> settings.topicPrefix() + topic,
+                        settings.kafka()));
         processors.add(processor);
         streams.add(new StreamVerticle(stream, processor, pipelineMetrics));
         groups.add(
             new KafkaProbe.LaggingGroup(stream.groupId(), stream.inputTopic(), pipelineMetrics));
       }
-      KafkaProbe probe = new KafkaProbe(config.bootstrapServers(), groups);
+      KafkaProbe probe = new KafkaProbe(settings.kafka(), groups);
       probe.probe();
       vertx.setPeriodic(
           5_000,
@@ -143,7 +144,7 @@ public final class Engine implements AutoCloseable {
         StreamVerticle stream = streams.get(i);
         liveness.add(
             new HealthCheck(
-                "pipeline " + config.pipelines().get(i),
+                "pipeline " + settings.pipelines().get(i).name(),
                 () ->
                     stream.healthy()
                         ? Optional.empty()
@@ -151,12 +152,15 @@ public final class Engine implements AutoCloseable {
       }
       List<HealthCheck> readiness = new ArrayList<>(liveness);
       readiness.add(new HealthCheck("broker", probe::brokerProblem));
-      OpsServer ops = new OpsServer(config.httpPort(), registry, liveness, readiness);
+      OpsServer ops =
+          new OpsServer(
+              settings.ops().bindAddress(), settings.ops().port(), registry, liveness, readiness);
       await(vertx.deployVerticle(ops));
       LOG.info(
-          "serving {} on {}; health and metrics on http://localhost:{}/",
-          config.pipelines(),
-          config.bootstrapServers(),
+          "serving {} on {}; health and metrics on http://{}:{}/",
+          settings.pipelines().stream().map(PipelineSettings::name).toList(),
+          settings.bootstrapServers(),
+          settings.ops().bindAddress(),
           ops.actualPort());
       return new Engine(
           vertx, registry, models, processors, metrics, deployments, probe, ops, workers);
@@ -169,25 +173,17 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /**
-   * Opens a model, or for {@code <model>/<section>} the second graph of a model opened before it.
-   */
-  private static ModelSession open(
-      ModelRepository repository,
-      String name,
-      Map<String, BatchedModel> loaded,
-      EngineConfig config) {
-    int slash = name.indexOf('/');
-    if (slash < 0) {
-      return repository.open(name, OptionalInt.empty(), config.devicePolicy(), config.tuning());
-    }
-    BatchedModel owner = loaded.get(name.substring(0, slash));
-    if (owner == null) {
-      throw new IllegalStateException(
-          name + " is listed before its model " + name.substring(0, slash));
-    }
-    return repository.openAuxiliary(
-        owner.session(), name.substring(slash + 1), config.devicePolicy(), config.tuning());
+  private static StreamConfig streamConfig(EngineSettings settings, PipelineSettings pipeline) {
+    return new StreamConfig(
+        settings.bootstrapServers(),
+        pipeline.groupId(),
+        pipeline.inputTopic(),
+        pipeline.outputTopics().values().iterator().next(),
+        pipeline.deadLetterTopic(),
+        pipeline.maxInFlightRecords(),
+        StreamConfig.DEFAULT_COMMIT_INTERVAL_MILLIS,
+        StreamConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS,
+        settings.kafka());
   }
 
   /** Decoding and preprocessing threads shared by the pipelines whose inputs are costly. */

@@ -31,9 +31,11 @@ public final class KafkaProbe implements AutoCloseable {
   private final List<LaggingGroup> groups;
   private volatile Optional<String> brokerProblem = Optional.of("not probed yet");
 
-  public KafkaProbe(String bootstrapServers, List<LaggingGroup> groups) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  /**
+   * @param client Kafka client properties: bootstrap, security and any other the user gave
+   */
+  public KafkaProbe(Map<String, String> client, List<LaggingGroup> groups) {
+    Map<String, Object> config = new HashMap<>(client);
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT_MILLIS);
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT_MILLIS);
     this.admin = Admin.create(config);

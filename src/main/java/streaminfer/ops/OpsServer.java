@@ -15,17 +15,23 @@ import java.util.Optional;
  * models loaded, pipelines consuming) and {@code /metrics} in the Prometheus text format.
  */
 public final class OpsServer extends VerticleBase {
+  private final String host;
   private final int port;
   private final PrometheusMeterRegistry registry;
   private final List<HealthCheck> liveness;
   private final List<HealthCheck> readiness;
   private HttpServer server;
 
+  /**
+   * @param host the address to bind: loopback unless the user configured another
+   */
   public OpsServer(
+      String host,
       int port,
       PrometheusMeterRegistry registry,
       List<HealthCheck> liveness,
       List<HealthCheck> readiness) {
+    this.host = host;
     this.port = port;
     this.registry = registry;
     this.liveness = List.copyOf(liveness);
@@ -35,7 +41,7 @@ public final class OpsServer extends VerticleBase {
   @Override
   public Future<?> start() {
     server = vertx.createHttpServer().requestHandler(this::handle);
-    return server.listen(port);
+    return server.listen(port, host);
   }
 
   /** The bound port (useful when 0 asked for an ephemeral one). */

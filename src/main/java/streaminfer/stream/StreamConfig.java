@@ -9,7 +9,8 @@ import java.util.Map;
  *     at this bound and resumes at half of it
  * @param commitIntervalMillis how often acknowledged offsets are committed
  * @param drainTimeoutMillis how long a stop waits for in-flight records before closing
- * @param clientOverrides extra Kafka client properties, applied to consumer and producer
+ * @param clientOverrides the user's Kafka client properties (security, ...), applied over the
+ *     engine's own settings to consumer and producer
  */
 public record StreamConfig(
     String bootstrapServers,
@@ -21,6 +22,8 @@ public record StreamConfig(
     long commitIntervalMillis,
     long drainTimeoutMillis,
     Map<String, String> clientOverrides) {
+  public static final long DEFAULT_COMMIT_INTERVAL_MILLIS = 100;
+  public static final long DEFAULT_DRAIN_TIMEOUT_MILLIS = 30_000;
 
   public StreamConfig {
     requireText(bootstrapServers, "bootstrapServers");
@@ -51,8 +54,8 @@ public record StreamConfig(
         outputTopic,
         inputTopic + ".dlq",
         1024,
-        100,
-        30_000,
+        DEFAULT_COMMIT_INTERVAL_MILLIS,
+        DEFAULT_DRAIN_TIMEOUT_MILLIS,
         Map.of());
   }
 

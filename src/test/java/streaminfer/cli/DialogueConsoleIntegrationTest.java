@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import streaminfer.broker.KafkaBroker;
+import streaminfer.config.ConfigBuilder;
 import streaminfer.engine.Engine;
-import streaminfer.engine.EngineConfig;
 import streaminfer.v1.SceneObject;
 
 /** {@code produce dialogue}'s consoles against the engine's dialogue pipeline on a real broker. */
@@ -37,9 +37,8 @@ class DialogueConsoleIntegrationTest {
   void start() {
     engine =
         Engine.start(
-            EngineConfig.builder(broker.bootstrapServers(), Path.of("models"))
-                .httpPort(0)
-                .pipelines(List.of("guesswhat"))
+            ConfigBuilder.of(broker.bootstrapServers(), Path.of("models"))
+                .pipeline("guesswhat")
                 .build());
   }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import streaminfer.broker.KafkaBroker;
+import streaminfer.config.ConfigBuilder;
 import streaminfer.family.guesswhat.EvaluationGames;
 import streaminfer.v1.DialogueReply;
 import streaminfer.v1.DialogueRole;
@@ -33,10 +34,8 @@ class DialoguePipelineIntegrationTest {
 
   @RegisterExtension final KafkaBroker broker = new KafkaBroker();
 
-  private EngineConfig.Builder config() {
-    return EngineConfig.builder(broker.bootstrapServers(), Path.of("models"))
-        .httpPort(0)
-        .pipelines(List.of("guesswhat"));
+  private ConfigBuilder config() {
+    return ConfigBuilder.of(broker.bootstrapServers(), Path.of("models")).pipeline("guesswhat");
   }
 
   private DialogueTestClient client() {
@@ -216,7 +215,8 @@ class DialoguePipelineIntegrationTest {
 
   @Test
   void evictsIdleGamesWithANoticeAndForgetsThemUntilTheSceneIsSentAgain() throws Exception {
-    try (Engine engine = Engine.start(config().gameIdleMillis(1_000).build());
+    try (Engine engine =
+            Engine.start(config().inPipeline("guesswhat", "settings.gameIdleSeconds", 1).build());
         DialogueTestClient client = client()) {
       DialogueReply asked =
           client.exchange(turn("idle", 0, DialogueRole.ASK).setScene(scene()).build(), DEADLINE);

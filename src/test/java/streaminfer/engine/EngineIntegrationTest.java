@@ -21,6 +21,8 @@ import streaminfer.broker.KafkaBroker;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.Floats;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.config.ConfigBuilder;
+import streaminfer.config.EngineSettings;
 import streaminfer.family.dgex.SyntheticPanels;
 import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.ModelRepository;
@@ -41,8 +43,8 @@ class EngineIntegrationTest {
   private final AvroCodec<GeneExpression> expressions =
       AvroCodec.forType(GeneExpression.class, schemas);
 
-  private EngineConfig config() {
-    return EngineConfig.builder(broker.bootstrapServers(), MODELS).httpPort(0).build();
+  private EngineSettings config() {
+    return ConfigBuilder.of(broker.bootstrapServers(), MODELS).pipeline("dgex").build();
   }
 
   @Test

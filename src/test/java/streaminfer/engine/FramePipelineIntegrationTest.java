@@ -18,6 +18,7 @@ import streaminfer.bench.DetectionRecall;
 import streaminfer.broker.KafkaBroker;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.config.ConfigBuilder;
 import streaminfer.source.SceneObject;
 import streaminfer.source.SyntheticCameras;
 import streaminfer.v1.Detections;
@@ -33,10 +34,8 @@ class FramePipelineIntegrationTest {
   private final AvroCodec<Frame> frames = AvroCodec.forType(Frame.class, schemas);
   private final AvroCodec<Detections> detections = AvroCodec.forType(Detections.class, schemas);
 
-  private EngineConfig.Builder config() {
-    return EngineConfig.builder(broker.bootstrapServers(), Path.of("models"))
-        .httpPort(0)
-        .pipelines(List.of("ssd"));
+  private ConfigBuilder config() {
+    return ConfigBuilder.of(broker.bootstrapServers(), Path.of("models")).pipeline("ssd");
   }
 
   @Test
@@ -93,7 +92,7 @@ class FramePipelineIntegrationTest {
       }
     }
     KafkaTestClients.produce(broker.bootstrapServers(), "frames", stale);
-    try (Engine engine = Engine.start(config().maxFrameAgeMillis(5_000).build())) {
+    try (Engine engine = Engine.start(config().defaults("maxInputAgeMillis", 5_000).build())) {
       long end = System.nanoTime() + DEADLINE.toNanos();
       while (engine.metrics().get(0).recordsSkipped() < 20 && System.nanoTime() < end) {
         Thread.sleep(50);

@@ -33,6 +33,7 @@ class OpsServerTest {
     HealthCheck pipelineCheck = new HealthCheck("pipeline dgex", pipeline::get);
     server =
         new OpsServer(
+            "127.0.0.1",
             0,
             registry,
             List.of(pipelineCheck),
@@ -47,6 +48,26 @@ class OpsServerTest {
   @AfterEach
   void stop() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void listensOnLoopbackOnlyWhenToldSo() throws Exception {
+    // /proc/net/tcp{,6} list sockets by local address (hex) and state (0A: listening); the JVM
+    // binds IPv4 addresses as IPv4-mapped IPv6 ones.
+    String port = String.format(":%04X", server.actualPort());
+    List<String> addresses = new java.util.ArrayList<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+        String[] fields = line.trim().split("\\s+");
+        if (fields[1].endsWith(port) && fields[3].equals("0A")) {
+          addresses.add(fields[1].substring(0, fields[1].length() - port.length()));
+        }
+      }
+    }
+    assertEquals(1, addresses.size(), String.valueOf(addresses));
+    assertTrue(
+        addresses.get(0).equals("0100007F") || addresses.get(0).endsWith("FFFF00000100007F"),
+        "bound to " + addresses.get(0) + ", not 127.0.0.1");
   }
 
   @Test

@@ -87,13 +87,13 @@ public final class DialogueProcessor implements RecordProcessor {
       WriterSchemas schemas,
       String turnsTopic,
       DialogueSettings settings) {
-    int partitions = Topics.partitions(settings.bootstrap(), turnsTopic);
+    int partitions = Topics.partitions(settings.kafka(), turnsTopic);
     Topics.ensure(
-        settings.bootstrap(),
+        settings.kafka(),
         List.of(settings.stateTopic()),
         partitions,
         Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-    int statePartitions = Topics.partitions(settings.bootstrap(), settings.stateTopic());
+    int statePartitions = Topics.partitions(settings.kafka(), settings.stateTopic());
     if (statePartitions < partitions) {
       throw new IllegalStateException(
           settings.stateTopic()
@@ -105,15 +105,13 @@ public final class DialogueProcessor implements RecordProcessor {
               + partitions
               + "; the game state topic needs one partition per turns partition");
     }
-    PartitionedSender sender =
-        new PartitionedSender(settings.bootstrap(), settings.clientOverrides());
+    PartitionedSender sender = new PartitionedSender(settings.kafka());
     GameStore store =
         new GameStore(
-            settings.bootstrap(),
+            settings.kafka(),
             settings.stateTopic(),
             AvroCodec.forType(GameState.class, schemas),
             players.spec(),
-            settings.clientOverrides(),
             sender);
     return new DialogueProcessor(
         AvroCodec.forType(DialogueTurn.class, schemas),

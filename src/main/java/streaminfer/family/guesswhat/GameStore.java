@@ -38,28 +38,25 @@ final class GameStore implements AutoCloseable {
   /** A game and the partition it lives on. */
   record Entry(int partition, Game game) {}
 
-  private final String bootstrap;
+  private final Map<String, String> kafka;
   private final String topic;
   private final AvroCodec<GameState> codec;
   private final GameSpec spec;
-  private final Map<String, String> clientOverrides;
   private final PartitionedSender sender;
   private final Map<String, Entry> games = new ConcurrentHashMap<>();
   private final Map<Integer, CompletableFuture<Void>> restored = new ConcurrentHashMap<>();
   private final Scheduler restorer = Schedulers.newSingle("game-restore", true);
 
   GameStore(
-      String bootstrap,
+      Map<String, String> kafka,
       String topic,
       AvroCodec<GameState> codec,
       GameSpec spec,
-      Map<String, String> clientOverrides,
       PartitionedSender sender) {
-    this.bootstrap = bootstrap;
+    this.kafka = Map.copyOf(kafka);
     this.topic = topic;
     this.codec = codec;
     this.spec = spec;
-    this.clientOverrides = Map.copyOf(clientOverrides);
     this.sender = sender;
   }
 
@@ -149,8 +146,7 @@ final class GameStore implements AutoCloseable {
   }
 
   private void restore(int partition) {
-    Map<String, Object> props = new HashMap<>(clientOverrides);
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Map<String, Object> props = new HashMap<>(kafka);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     TopicPartition source = new TopicPartition(topic, partition);
     int loaded = 0;

@@ -16,9 +16,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class PartitionedSender implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
 
-  PartitionedSender(String bootstrap, Map<String, String> clientOverrides) {
-    Map<String, Object> props = new HashMap<>(clientOverrides);
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  PartitionedSender(Map<String, String> kafka) {
+    Map<String, Object> props = new HashMap<>(kafka);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "1");

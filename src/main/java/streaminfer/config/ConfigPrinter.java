@@ -1,0 +1,113 @@
+package streaminfer.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The effective configuration as YAML, every default filled in, for {@code config print}. Values of
+ * secret-looking Kafka properties (passwords, JAAS configs, tokens) are masked.
+ */
+public final class ConfigPrinter {
+  private static final Pattern SECRET =
+      Pattern.compile("(?i).*(password|secret|jaas|token|credential).*");
+  public static final String MASK = "******";
+
+  private ConfigPrinter() {}
+
+  public static String yaml(EngineSettings settings) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("kafka", masked(settings.kafka()));
+    BrokerSettings broker = settings.broker();
+    root.put(
+        "embeddedBroker",
+        map(
+            "enabled",
+            broker.enabled(),
+            "dataDir",
+            broker.dataDir().toString(),
+            "port",
+            broker.port()));
+    root.put(
+        "models",
+        map(
+            "dir",
+            settings.modelsDir().toString(),
+            "schemasDir",
+            settings.schemasDir().map(Object::toString).orElse(null)));
+    root.put(
+        "topics", map("prefix", settings.topicPrefix(), "partitions", settings.topicPartitions()));
+    OpsSettings ops = settings.ops();
+    root.put(
+        "ops",
+        map(
+            "bindAddress",
+            ops.bindAddress(),
+            "port",
+            ops.port(),
+            "reportEverySeconds",
+            ops.reportEverySeconds()));
+    root.put("pipelines", settings.pipelines().stream().map(ConfigPrinter::pipeline).toList());
+    try {
+      return ConfigLoader.YAML.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the effective configuration cannot be written", e);
+    }
+  }
+
+  /** The properties with secret values replaced by {@value #MASK}. */
+  public static Map<String, String> masked(Map<String, String> kafka) {
+    Map<String, String> masked = new java.util.TreeMap<>();
+    kafka.forEach((key, value) -> masked.put(key, SECRET.matcher(key).matches() ? MASK : value));
+    return masked;
+  }
+
+  private static Map<String, Object> pipeline(PipelineSettings pipeline) {
+    Map<String, Object> models = new LinkedHashMap<>();
+    pipeline
+        .models()
+        .forEach(
+            (role, ref) ->
+                models.put(
+                    role,
+                    map(
+                        "name",
+                        ref.name(),
+                        "version",
+                        ref.version().isPresent() ? ref.version().getAsInt() : "latest")));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", pipeline.name());
+    out.put("family", pipeline.family().module().name());
+    out.put("models", models);
+    out.put("input", pipeline.inputTopic());
+    out.put("outputs", pipeline.outputTopics());
+    out.put("deadLetterTopic", pipeline.deadLetterTopic());
+    out.put("group", pipeline.groupId());
+    out.put(
+        "batch",
+        map(
+            "maxSize",
+            pipeline.batch().maxBatchSize(),
+            "maxDelayMillis",
+            pipeline.batch().maxBatchDelayMillis(),
+            "concurrency",
+            pipeline.batch().concurrency(),
+            "maxInFlight",
+            pipeline.batch().queueCapacity()));
+    out.put("device", pipeline.device().label());
+    out.put("intraOpThreads", pipeline.tuning().intraOpThreads());
+    out.put("cudaDevice", pipeline.tuning().cudaDeviceId());
+    out.put("maxInputAgeMillis", pipeline.maxInputAge().map(age -> age.toMillis()).orElse(0L));
+    out.put("settings", ConfigLoader.YAML.valueToTree(pipeline.family().settings()));
+    return out;
+  }
+
+  private static Map<String, Object> map(Object... keysAndValues) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
+  }
+}

@@ -1,0 +1,42 @@
+package streaminfer.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import streaminfer.batch.BatchConfig;
+import streaminfer.family.ConfiguredFamily;
+import streaminfer.runtime.DevicePolicy;
+import streaminfer.runtime.SessionTuning;
+
+/**
+ * One pipeline: a family serving one input topic with its models, as the configuration file's
+ * {@code pipelines} entry says, defaults filled in and validated.
+ *
+ * @param models the model of each of the family's roles
+ * @param outputTopics the topic of each of the family's output roles
+ * @param batch the micro-batcher of every model of the pipeline; its queue capacity is the
+ *     ingress's in-flight bound, so the consumer pauses before the batcher could overflow
+ * @param maxInputAge live mode: inputs captured longer ago are skipped; empty serves all
+ */
+public record PipelineSettings(
+    String name,
+    ConfiguredFamily<?> family,
+    Map<String, ModelRef> models,
+    String inputTopic,
+    Map<String, String> outputTopics,
+    String deadLetterTopic,
+    String groupId,
+    BatchConfig batch,
+    DevicePolicy device,
+    SessionTuning tuning,
+    Optional<Duration> maxInputAge) {
+
+  public PipelineSettings {
+    models = Map.copyOf(models);
+    outputTopics = Map.copyOf(outputTopics);
+  }
+
+  public int maxInFlightRecords() {
+    return batch.queueCapacity();
+  }
+}
