@@ -1,8 +1,11 @@
 package streaminfer.broker;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,13 +18,17 @@ import java.util.Set;
  *     start
  * @param defaultPartitions partitions of auto-created topics ({@code num.partitions})
  * @param overrides extra broker properties, applied over the single-node defaults
+ * @param scram an extra {@code SASL_PLAINTEXT} listener with SCRAM users, if wanted
+ * @param tls an extra {@code SSL} listener, if wanted
  */
 public record BrokerConfig(
     Path dataDir,
     int port,
     int controllerPort,
     int defaultPartitions,
-    Map<String, String> overrides) {
+    Map<String, String> overrides,
+    Optional<ScramListener> scram,
+    Optional<TlsListener> tls) {
 
   public static final int DEFAULT_PARTITIONS = 3;
 
@@ -48,11 +55,11 @@ public record BrokerConfig(
   public BrokerConfig {
     Objects.requireNonNull(dataDir, "dataDir must not be null");
     Objects.requireNonNull(overrides, "overrides must not be null (use Map.of())");
+    Objects.requireNonNull(scram, "scram must not be null (use Optional.empty())");
+    Objects.requireNonNull(tls, "tls must not be null (use Optional.empty())");
     requirePort("port", port);
     requirePort("controllerPort", controllerPort);
-    if (port != 0 && port == controllerPort) {
-      throw new IllegalArgumentException("port and controllerPort must differ, both are " + port);
-    }
+    requireDistinctPorts(port, controllerPort, scram, tls);
     if (defaultPartitions < 1) {
       throw new IllegalArgumentException(
           "defaultPartitions must be at least 1, was " + defaultPartitions);
@@ -70,12 +77,55 @@ public record BrokerConfig(
     overrides = Map.copyOf(overrides);
   }
 
+  /** A broker with the PLAINTEXT and controller listeners only. */
+  public BrokerConfig(
+      Path dataDir,
+      int port,
+      int controllerPort,
+      int defaultPartitions,
+      Map<String, String> overrides) {
+    this(
+        dataDir,
+        port,
+        controllerPort,
+        defaultPartitions,
+        overrides,
+        Optional.empty(),
+        Optional.empty());
+  }
+
   /** Free loopback ports, {@value #DEFAULT_PARTITIONS} partitions per topic, no overrides. */
   public static BrokerConfig defaults(Path dataDir) {
     return new BrokerConfig(dataDir, 0, 0, DEFAULT_PARTITIONS, Map.of());
   }
 
-  private static void requirePort(String name, int value) {
+  /** This configuration plus a SCRAM listener, replacing any it had. */
+  public BrokerConfig withSaslScram(ScramListener listener) {
+    return new BrokerConfig(
+        dataDir, port, controllerPort, defaultPartitions, overrides, Optional.of(listener), tls);
+  }
+
+  /** This configuration plus a TLS listener, replacing any it had. */
+  public BrokerConfig withTls(TlsListener listener) {
+    return new BrokerConfig(
+        dataDir, port, controllerPort, defaultPartitions, overrides, scram, Optional.of(listener));
+  }
+
+  private static void requireDistinctPorts(
+      int port, int controllerPort, Optional<ScramListener> scram, Optional<TlsListener> tls) {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("port", port);
+    ports.put("controllerPort", controllerPort);
+    scram.ifPresent(listener -> ports.put("SASL port", listener.port()));
+    tls.ifPresent(listener -> ports.put("TLS port", listener.port()));
+    List<Integer> fixed = ports.values().stream().filter(p -> p != 0).toList();
+    if (fixed.size() != Set.copyOf(fixed).size()) {
+      throw new IllegalArgumentException(
+          "every listener needs a port of its own (0 = any free), were " + ports);
+    }
+  }
+
+  static void requirePort(String name, int value) {
     if (value < 0 || value > 65_535) {
       throw new IllegalArgumentException(
           name + " must be in 0..65535 (0 = any free), was " + value);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +19,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UserScramCredentialsDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -67,6 +71,33 @@ class EmbeddedKafkaBrokerTest {
       List<ConsumerRecord<String, String>> records =
           consumeAtLeast(broker.bootstrapServers(), "gene-panels", "after-restart", 1);
       assertEquals("before restart", records.get(0).value());
+    }
+  }
+
+  @Test
+  void storesExactlyTheConfiguredScramCredentialsOnEveryStart() throws Exception {
+    BrokerConfig first =
+        BrokerConfig.defaults(dataDir)
+            .withSaslScram(ScramListener.of(Map.of("alice", "old", "bob", "bob-secret")));
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(first)) {
+      assertEquals(Set.of("alice", "bob"), scramCredentials(broker.bootstrapServers()).keySet());
+    }
+
+    // A start returns once its first user logs in, so this one proves alice's new password works.
+    BrokerConfig second =
+        BrokerConfig.defaults(dataDir)
+            .withSaslScram(
+                new ScramListener(
+                    0, EnumSet.of(ScramMechanism.SCRAM_SHA_512), Map.of("alice", "new")));
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(second)) {
+      Map<String, UserScramCredentialsDescription> stored =
+          scramCredentials(broker.bootstrapServers());
+      assertEquals(Set.of("alice"), stored.keySet());
+      assertEquals(
+          List.of(ScramMechanism.SCRAM_SHA_512),
+          stored.get("alice").credentialInfos().stream()
+              .map(ScramCredentialInfo::mechanism)
+              .toList());
     }
   }
 
@@ -206,6 +237,13 @@ class EmbeddedKafkaBrokerTest {
   private static String clusterIdServedBy(String bootstrap) throws Exception {
     try (Admin admin = admin(bootstrap)) {
       return admin.describeCluster().clusterId().get();
+    }
+  }
+
+  private static Map<String, UserScramCredentialsDescription> scramCredentials(String bootstrap)
+      throws Exception {
+    try (Admin admin = admin(bootstrap)) {
+      return admin.describeUserScramCredentials().all().get();
     }
   }
 
