@@ -3,6 +3,7 @@ package streaminfer.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import streaminfer.config.ConfigException;
+import streaminfer.stream.KafkaConnectionException;
 
 /** The {@code streaminfer} executable. */
 @Command(
@@ -35,6 +36,10 @@ public final class Main implements Runnable {
           if (error instanceof ConfigException) {
             line.getErr().println("configuration error: " + error.getMessage());
             return 2;
+          }
+          if (error instanceof KafkaConnectionException) {
+            line.getErr().println("cannot connect to Kafka: " + error.getMessage());
+            return 3;
           }
           throw error;
         });

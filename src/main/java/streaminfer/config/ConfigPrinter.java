@@ -3,22 +3,19 @@ package streaminfer.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
+import streaminfer.stream.KafkaClientProperties;
 
 /**
- * The effective configuration as YAML, every default filled in, for {@code config print}. Values of
- * secret-looking Kafka properties (passwords, JAAS configs, tokens) are masked.
+ * The effective configuration as YAML, every default filled in, for {@code config print}; secrets
+ * in the Kafka properties are masked.
  */
 public final class ConfigPrinter {
-  private static final Pattern SECRET =
-      Pattern.compile("(?i).*(password|secret|jaas|token|credential).*");
-  public static final String MASK = "******";
 
   private ConfigPrinter() {}
 
   public static String yaml(EngineSettings settings) {
     Map<String, Object> root = new LinkedHashMap<>();
-    root.put("kafka", masked(settings.kafka()));
+    root.put("kafka", KafkaClientProperties.masked(settings.kafka()));
     BrokerSettings broker = settings.broker();
     root.put(
         "embeddedBroker",
@@ -54,13 +51,6 @@ public final class ConfigPrinter {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("the effective configuration cannot be written", e);
     }
-  }
-
-  /** The properties with secret values replaced by {@value #MASK}. */
-  public static Map<String, String> masked(Map<String, String> kafka) {
-    Map<String, String> masked = new java.util.TreeMap<>();
-    kafka.forEach((key, value) -> masked.put(key, SECRET.matcher(key).matches() ? MASK : value));
-    return masked;
   }
 
   private static Map<String, Object> pipeline(PipelineSettings pipeline) {

@@ -29,6 +29,7 @@ import streaminfer.ops.PipelineMetrics;
 import streaminfer.pipeline.BatchedModel;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
+import streaminfer.stream.KafkaPreflight;
 import streaminfer.stream.RecordProcessor;
 import streaminfer.stream.StreamConfig;
 import streaminfer.stream.StreamVerticle;
@@ -82,6 +83,8 @@ public final class Engine implements AutoCloseable {
     List<PipelineMetrics> metrics = new ArrayList<>();
     List<StreamVerticle> streams = new ArrayList<>();
     List<KafkaProbe.LaggingGroup> groups = new ArrayList<>();
+    // One clear error (refused credentials, untrusted certificate) before anything starts.
+    KafkaPreflight.check(settings.kafka());
     Vertx vertx = Vertx.vertx();
     ExecutorService workers = preprocessingPool();
     try {
