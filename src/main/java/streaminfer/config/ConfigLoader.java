@@ -42,6 +42,15 @@ public final class ConfigLoader {
           .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private static final Pattern PIPELINE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
   private static final String VERSION_LATEST = "latest";
+  private static final Set<String> ENGINE_OWNED_PROPERTIES =
+      Set.of(
+          "enable.auto.commit",
+          "group.id",
+          "key.serializer",
+          "value.serializer",
+          "key.deserializer",
+          "value.deserializer",
+          "transactional.id");
 
   private final FamilyModules families;
   private final Map<String, String> environment;
@@ -91,6 +100,14 @@ public final class ConfigLoader {
     ConfigNode root = new ConfigNode("", tree);
     Map<String, String> kafka = new LinkedHashMap<>(root.stringMap("kafka"));
     kafka.putIfAbsent("bootstrap.servers", "127.0.0.1:9092");
+    for (String property : kafka.keySet()) {
+      if (ENGINE_OWNED_PROPERTIES.contains(property)) {
+        throw new ConfigException(
+            "kafka." + property,
+            "is set by the engine itself (offsets are committed only after results are"
+                + " acknowledged; groups and serializers are per pipeline); remove it");
+      }
+    }
     ConfigNode topics = root.child("topics");
     String prefix = topics.text("prefix", "");
     int partitions = topics.integer("partitions", 3, 1, 10_000);
