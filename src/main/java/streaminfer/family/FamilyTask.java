@@ -1,6 +1,7 @@
 package streaminfer.family;
 
 import java.util.Map;
+import streaminfer.runtime.Tensor;
 
 /**
  * A model family's pre- and post-processing: a decoded input record to one row per named model
@@ -13,7 +14,7 @@ public interface FamilyTask<I, O> {
   /**
    * Validates and converts; throws {@link InvalidInputException} for a record the model can't take.
    */
-  Map<String, float[]> toInputs(I input);
+  Map<String, Tensor> toInputs(I input);
 
-  O toOutput(I input, Map<String, float[]> outputs);
+  O toOutput(I input, Map<String, Tensor> outputs);
 }

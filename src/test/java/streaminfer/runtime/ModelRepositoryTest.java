@@ -34,13 +34,13 @@ class ModelRepositoryTest {
       String output = golden.get("output").asText();
       double atol = golden.at("/tolerance/atol").asDouble();
       double rtol = golden.at("/tolerance/rtol").asDouble();
-      List<Map<String, float[]>> rows = new ArrayList<>();
-      golden.get("inputs").forEach(row -> rows.add(Map.of(input, floats(row))));
-      List<Map<String, float[]>> outputs = session.runRows(rows);
+      List<Map<String, Tensor>> rows = new ArrayList<>();
+      golden.get("inputs").forEach(row -> rows.add(Map.of(input, Tensor.of(floats(row)))));
+      List<Map<String, Tensor>> outputs = session.runRows(rows);
       assertEquals(rows.size(), outputs.size());
       for (int r = 0; r < rows.size(); r++) {
         float[] expected = floats(golden.get("outputs").get(r));
-        float[] actual = outputs.get(r).get(output);
+        float[] actual = outputs.get(r).get(output).floats();
         assertEquals(expected.length, actual.length);
         for (int i = 0; i < expected.length; i++) {
           double bound = atol + rtol * Math.abs(expected[i]);
