@@ -105,6 +105,16 @@ class ModelRepositoryTest {
   }
 
   @Test
+  void failsTheStartNamingModelTensorAndBothDtypesWhenModelJsonContradictsTheGraph() {
+    ModelLoadException error =
+        assertThrows(ModelLoadException.class, () -> TinyModels.open("mismatched"));
+    assertTrue(error.getMessage().contains("model mismatched/1"), error.getMessage());
+    assertTrue(
+        error.getMessage().contains("input int64_in is int64 in the graph"), error.getMessage());
+    assertTrue(error.getMessage().contains("model.json declares int32"), error.getMessage());
+  }
+
+  @Test
   void picksTheHighestNumberedVersion() throws IOException {
     copyShipped();
     Files.createDirectories(repository.resolve("dgex").resolve("10"));
