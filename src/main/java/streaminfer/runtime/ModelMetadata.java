@@ -192,7 +192,14 @@ public record ModelMetadata(
       throw new IllegalArgumentException(
           where + "a model without a batch axis gives each row its outputs whole; drop ragged");
     }
-    TensorSpec by = find(outputs, layout.tensor());
+    TensorSpec by =
+        outputs.stream()
+            .filter(output -> output.name().equals(layout.tensor()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        where + "ragged by " + layout.tensor() + ", which is no output"));
     if ((by.dtype() != DType.INT64 && by.dtype() != DType.INT32) || by.shape().length != 1) {
       throw new IllegalArgumentException(
           where + "ragged by " + by + ", which must be an int64 or int32 vector");

@@ -3,6 +3,7 @@ package streaminfer.runtime;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +112,7 @@ final class RowSplitter {
           "output "
               + spec.name()
               + " has shape "
-              + java.util.Arrays.toString(batch.shape())
+              + Arrays.toString(batch.shape())
               + " for a batch of "
               + rows
               + " rows");
