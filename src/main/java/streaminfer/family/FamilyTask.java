@@ -5,7 +5,8 @@ import streaminfer.runtime.Tensor;
 
 /**
  * A model family's pre- and post-processing: a decoded input record to one row per named model
- * input, and the named output rows back to an output record. Knows nothing of Kafka or batching.
+ * input (in the input's dtype), and the named output rows back to an output record. Knows nothing
+ * of Kafka or batching.
  *
  * <p>Threading: {@link #toInputs} runs on the event loop and must be cheap; {@link #toOutput} runs
  * on the inference worker thread. Implementations are immutable.

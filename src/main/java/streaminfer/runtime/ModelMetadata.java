@@ -13,8 +13,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The parsed {@code model.json} of one model version: its signature plus the family-specific
- * sections ({@code labels}, {@code training}, {@code preprocessing}) kept as JSON for the family.
+ * The parsed {@code model.json} of one model version (format: docs/model-json.md): its signature,
+ * whether the graph has a batch axis, plus the family-specific sections ({@code labels}, {@code
+ * training}, {@code preprocessing}) kept as JSON for the family. An output that serves as another's
+ * row index is itself split by row index.
  */
 public record ModelMetadata(
     String name,
