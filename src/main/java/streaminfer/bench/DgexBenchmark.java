@@ -22,6 +22,7 @@ import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
 import streaminfer.runtime.SessionTuning;
+import streaminfer.runtime.Tensor;
 import streaminfer.stream.StreamConfig;
 import streaminfer.stream.StreamMetrics;
 import streaminfer.stream.StreamVerticle;
@@ -77,7 +78,9 @@ public final class DgexBenchmark {
                     session,
                     batch,
                     options.secondsPerBatchSize(),
-                    i -> Map.of(input, Floats.toArray(generator.next("raw").getValues())))));
+                    i ->
+                        Map.of(
+                            input, Tensor.of(Floats.toArray(generator.next("raw").getValues()))))));
       }
       rows.add(report(perRecord(backlog, generator, session, true)));
       rows.add(report(perRecord(backlog, generator, session, false)));

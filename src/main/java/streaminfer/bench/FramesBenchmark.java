@@ -30,6 +30,7 @@ import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
 import streaminfer.runtime.SessionTuning;
+import streaminfer.runtime.Tensor;
 import streaminfer.source.SceneObject;
 import streaminfer.source.SyntheticCameras;
 import streaminfer.v1.Detections;
@@ -84,9 +85,12 @@ public final class FramesBenchmark {
       FramePreprocessor preprocessor = FramePreprocessor.fromMetadata(session.metadata());
       FrameImageDecoder decoder = new FrameImageDecoder();
       String input = session.metadata().inputs().get(0).name();
-      List<Map<String, float[]>> rows = new ArrayList<>();
+      List<Map<String, Tensor>> rows = new ArrayList<>();
       for (int i = 0; i < 32; i++) {
-        rows.add(Map.of(input, preprocessor.preprocess(decoder.decode(cameras.next(0).frame()))));
+        rows.add(
+            Map.of(
+                input,
+                Tensor.of(preprocessor.preprocess(decoder.decode(cameras.next(0).frame())))));
       }
       out.printf("%-40s %12s %14s%n", "phase", "frames/s", "CPU ms/frame");
       double bestRate = 0;
@@ -123,7 +127,7 @@ public final class FramesBenchmark {
    * best batch size: on a shared machine the speed of both drifts over minutes, so each round's
    * ratio compares runs seconds apart.
    */
-  private void saturatedRounds(ModelSession session, int batch, List<Map<String, float[]>> rows)
+  private void saturatedRounds(ModelSession session, int batch, List<Map<String, Tensor>> rows)
       throws Exception {
     out.println();
     out.printf(

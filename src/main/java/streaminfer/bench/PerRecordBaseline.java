@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.Floats;
 import streaminfer.runtime.ModelSession;
+import streaminfer.runtime.Tensor;
 import streaminfer.v1.GeneExpression;
 import streaminfer.v1.GenePanel;
 
@@ -101,7 +102,8 @@ final class PerRecordBaseline implements Runnable {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
           GenePanel panel = panels.decode(record.value());
           float[] row = Floats.toArray(panel.getValues());
-          float[] result = session.runRows(List.of(Map.of(input, row))).get(0).get(output);
+          float[] result =
+              session.runRows(List.of(Map.of(input, Tensor.of(row)))).get(0).get(output).floats();
           GeneExpression expression =
               GeneExpression.newBuilder()
                   .setSampleId(panel.getSampleId())

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import streaminfer.runtime.ModelSession;
+import streaminfer.runtime.Tensor;
 
 /** The compute ceiling: a session run back to back on one prepared batch, no Kafka, no queues. */
 final class RawOrt {
@@ -16,8 +17,8 @@ final class RawOrt {
    * @param row the model input row number {@code i}
    */
   static Throughput measure(
-      ModelSession session, int batch, double seconds, IntFunction<Map<String, float[]>> row) {
-    List<Map<String, float[]>> rows = new ArrayList<>();
+      ModelSession session, int batch, double seconds, IntFunction<Map<String, Tensor>> row) {
+    List<Map<String, Tensor>> rows = new ArrayList<>();
     for (int i = 0; i < batch; i++) {
       rows.add(row.apply(i));
     }

@@ -9,12 +9,13 @@ import streaminfer.batch.BatchConfig;
 import streaminfer.batch.BatchListener;
 import streaminfer.batch.MicroBatcher;
 import streaminfer.runtime.ModelSession;
+import streaminfer.runtime.Tensor;
 
 /** A model session behind its micro-batcher, with the worker threads that run its batches. */
 public final class BatchedModel implements AutoCloseable {
   private final ModelSession session;
   private final Scheduler workers;
-  private final MicroBatcher<Map<String, float[]>, Map<String, float[]>> batcher;
+  private final MicroBatcher<Map<String, Tensor>, Map<String, Tensor>> batcher;
 
   public BatchedModel(ModelSession session, BatchConfig config, BatchListener listener) {
     this.session = session;
@@ -30,12 +31,12 @@ public final class BatchedModel implements AutoCloseable {
     return session;
   }
 
-  public CompletableFuture<Map<String, float[]>> infer(Map<String, float[]> row) {
+  public CompletableFuture<Map<String, Tensor>> infer(Map<String, Tensor> row) {
     return batcher.submit(row);
   }
 
   /** Runs directly, without batching: for benchmarks and parity checks. */
-  public List<Map<String, float[]>> runNow(List<Map<String, float[]>> rows) {
+  public List<Map<String, Tensor>> runNow(List<Map<String, Tensor>> rows) {
     return session.runRows(rows);
   }
 

@@ -8,6 +8,7 @@ import org.apache.avro.specific.SpecificRecord;
 import streaminfer.codec.AvroCodec;
 import streaminfer.family.FamilyTask;
 import streaminfer.family.StaleInputException;
+import streaminfer.runtime.Tensor;
 import streaminfer.stream.RecordProcessor;
 
 /**
@@ -51,7 +52,7 @@ public final class ModelPipeline<I extends SpecificRecord, O extends SpecificRec
                                 outputCodec.encode(task.toOutput(prepared.input(), outputs))));
   }
 
-  private record Prepared<I>(I input, Map<String, float[]> row) {}
+  private record Prepared<I>(I input, Map<String, Tensor> row) {}
 
   private Prepared<I> prepare(byte[] value) {
     I input = inputCodec.decode(value);

@@ -78,9 +78,15 @@ public final class ModelRepository {
     }
   }
 
-  /** Loads, verifies and opens one model version. */
+  /** Loads, verifies and opens one model version, without warm-up. */
   public ModelSession open(
       String name, OptionalInt version, DevicePolicy policy, SessionTuning tuning) {
+    return open(name, version, policy, tuning, Warmup.none());
+  }
+
+  /** Loads, verifies, opens and warms up one model version: it serves once this returns. */
+  public ModelSession open(
+      String name, OptionalInt version, DevicePolicy policy, SessionTuning tuning, Warmup warmup) {
     Path directory = versionDirectory(name, version);
     Path graph = directory.resolve(GRAPH_FILE);
     Path metadataFile = directory.resolve(METADATA_FILE);
@@ -97,7 +103,7 @@ public final class ModelRepository {
               + " but lies in "
               + directory);
     }
-    return openGraph(directory, graph, metadata, policy, tuning);
+    return openGraph(directory, graph, metadata, policy, tuning, warmup);
   }
 
   /**
@@ -108,10 +114,20 @@ public final class ModelRepository {
    */
   public ModelSession openAuxiliary(
       ModelSession owner, String section, DevicePolicy policy, SessionTuning tuning) {
+    return openAuxiliary(owner, section, policy, tuning, Warmup.none());
+  }
+
+  /** {@link #openAuxiliary(ModelSession, String, DevicePolicy, SessionTuning)}, warmed up. */
+  public ModelSession openAuxiliary(
+      ModelSession owner,
+      String section,
+      DevicePolicy policy,
+      SessionTuning tuning,
+      Warmup warmup) {
     ModelMetadata metadata = owner.metadata().auxiliary(section);
     Path graph = owner.directory().resolve(metadata.document().get("file").asText());
     requireFile(graph);
-    return openGraph(owner.directory(), graph, metadata, policy, tuning);
+    return openGraph(owner.directory(), graph, metadata, policy, tuning, warmup);
   }
 
   private ModelSession openGraph(
@@ -119,7 +135,8 @@ public final class ModelRepository {
       Path graph,
       ModelMetadata metadata,
       DevicePolicy policy,
-      SessionTuning tuning) {
+      SessionTuning tuning,
+      Warmup warmup) {
     Path metadataFile = directory.resolve(METADATA_FILE);
     String actualSha256 = sha256(graph);
     if (!actualSha256.equalsIgnoreCase(metadata.sha256())) {
@@ -139,25 +156,36 @@ public final class ModelRepository {
       throw new ModelLoadException(graph + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
     }
     try {
-      checkSignature(graph, opened.session().getInputInfo(), metadata.inputs(), "input");
-      checkSignature(graph, opened.session().getOutputInfo(), metadata.outputs(), "output");
+      String model = "model " + metadata.name() + "/" + metadata.version() + " (" + graph + ")";
+      checkSignature(model, opened.session().getInputInfo(), metadata.inputs(), "input");
+      checkSignature(model, opened.session().getOutputInfo(), metadata.outputs(), "output");
     } catch (OrtException | RuntimeException e) {
       closeQuietly(opened.session());
       throw e instanceof ModelLoadException mle
           ? mle
           : new ModelLoadException(graph + ": " + e.getMessage(), e);
     }
-    return new ModelSession(
-        environment,
-        opened.session(),
-        metadata,
-        directory,
-        opened.device(),
-        opened.fallbackReason());
+    ModelSession session =
+        new ModelSession(
+            environment,
+            opened.session(),
+            metadata,
+            directory,
+            opened.device(),
+            opened.fallbackReason());
+    try {
+      session.warmedUp(Warmer.warmUp(session, warmup, graph.getFileName().toString()));
+    } catch (RuntimeException e) {
+      session.close();
+      throw e instanceof ModelLoadException mle
+          ? mle
+          : new ModelLoadException(graph + ": warm-up failed: " + e.getMessage(), e);
+    }
+    return session;
   }
 
   private static void checkSignature(
-      Path graph, Map<String, NodeInfo> actual, List<TensorSpec> declared, String kind) {
+      String graph, Map<String, NodeInfo> actual, List<TensorSpec> declared, String kind) {
     if (actual.size() != declared.size()) {
       throw new ModelLoadException(
           graph
@@ -183,8 +211,7 @@ public final class ModelRepository {
                 + actual.keySet()
                 + ")");
       }
-      OnnxJavaType declaredType = spec.isInt64() ? OnnxJavaType.INT64 : OnnxJavaType.FLOAT;
-      if (info.type != declaredType) {
+      if (info.type != spec.dtype().onnxType()) {
         throw new ModelLoadException(
             graph
                 + ": "
@@ -192,13 +219,11 @@ public final class ModelRepository {
                 + " "
                 + spec.name()
                 + " is "
-                + info.type
-                + ", declared "
+                + graphDtype(info.type)
+                + " in the graph but "
+                + METADATA_FILE
+                + " declares "
                 + spec.dtype());
-      }
-      if ("output".equals(kind) && spec.isInt64()) {
-        throw new ModelLoadException(
-            graph + ": output " + spec.name() + " is int64; this runtime returns float32 outputs");
       }
       if (!shapesAgree(info.getShape(), spec.shape())) {
         throw new ModelLoadException(
@@ -215,6 +240,14 @@ public final class ModelRepository {
                 + Arrays.toString(spec.shape()));
       }
     }
+  }
+
+  private static String graphDtype(OnnxJavaType type) {
+    return Arrays.stream(DType.values())
+        .filter(dtype -> dtype.onnxType() == type)
+        .map(DType::label)
+        .findFirst()
+        .orElse(type + " (not served)");
   }
 
   /** A dynamic graph dimension (-1) admits any declared size; fixed ones must match. */

@@ -5,10 +5,11 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +30,8 @@ public final class ModelSession implements AutoCloseable {
   private final Path directory;
   private final Device device;
   private final Optional<String> fallbackReason;
+  // Set once, by the repository before it hands the session out.
+  private volatile WarmupReport warmup = WarmupReport.NONE;
   // ORT reads a direct buffer in place and copies a heap one first; a batch is stacked straight
   // into direct memory reused by the thread (the tensor is closed before runRows returns).
   private final ThreadLocal<StagingBuffers> stagedInputs =
@@ -68,42 +71,60 @@ public final class ModelSession implements AutoCloseable {
     return fallbackReason;
   }
 
+  /** How the warm-up at load went; {@link WarmupReport#NONE} until (or without) one. */
+  public WarmupReport warmup() {
+    return warmup;
+  }
+
+  void warmedUp(WarmupReport report) {
+    this.warmup = report;
+  }
+
   /**
-   * Stacks the rows into one tensor per input (batch axis first), runs the graph once and splits
-   * every output back into rows, in the order of {@code rows}.
+   * Runs the rows and returns each row's outputs, in the order of {@code rows}. A batched graph
+   * runs once, on the rows stacked along the batch axis, and every output is split back (ragged
+   * outputs as model.json lays them out); a graph without a batch axis runs once per row.
    */
-  public List<Map<String, float[]>> runRows(List<Map<String, float[]>> rows) {
-    if (rows.isEmpty()) {
-      return List.of();
+  public List<Map<String, Tensor>> runRows(List<Map<String, Tensor>> rows) {
+    if (metadata.batching() == Batching.BATCH) {
+      return rows.isEmpty() ? List.of() : run(rows, true);
     }
-    int batch = rows.size();
+    List<Map<String, Tensor>> outputs = new ArrayList<>(rows.size());
+    for (Map<String, Tensor> row : rows) {
+      outputs.addAll(run(List.of(row), false));
+    }
+    return outputs;
+  }
+
+  private List<Map<String, Tensor>> run(List<Map<String, Tensor>> rows, boolean batchAxis) {
     Map<String, OnnxTensor> inputs = new HashMap<>();
     Map<String, OnnxTensor> pinned = new HashMap<>();
-    Map<String, FloatBuffer> pinnedValues = new HashMap<>();
+    Map<String, RowSplitter.Batch> batches = new HashMap<>();
     try {
       for (TensorSpec spec : metadata.inputs()) {
-        inputs.put(spec.name(), stack(spec, rows));
+        inputs.put(
+            spec.name(),
+            BatchStacker.stack(environment, spec, rows, batchAxis, stagedInputs.get()));
       }
       Set<String> returned = new HashSet<>();
       for (TensorSpec spec : metadata.outputs()) {
-        if (spec.hasDynamicRow()) {
+        long[] shape = fixedShape(spec, rows.size(), batchAxis);
+        if (shape == null) {
           returned.add(spec.name());
         } else {
-          FloatBuffer values = stagedOutputs.get().take(spec.name(), batch * spec.rowSize());
-          pinnedValues.put(spec.name(), values);
-          pinned.put(spec.name(), pin(spec, batch, values));
+          int bytes = Math.toIntExact(Shapes.elements(shape) * spec.dtype().bytes());
+          ByteBuffer values = stagedOutputs.get().take(spec.name(), bytes);
+          pinned.put(
+              spec.name(),
+              OnnxTensor.createTensor(environment, values, shape, spec.dtype().onnxType()));
+          batches.put(spec.name(), new RowSplitter.Batch(spec.dtype(), values, shape));
         }
       }
       try (OrtSession.Result result = session.run(inputs, returned, pinned)) {
-        List<Map<String, float[]>> outputs = new ArrayList<>(batch);
-        for (int i = 0; i < batch; i++) {
-          outputs.add(new HashMap<>());
+        for (String name : returned) {
+          batches.put(name, returned(metadata.output(name), result));
         }
-        for (TensorSpec spec : metadata.outputs()) {
-          FloatBuffer values = pinnedValues.get(spec.name());
-          split(spec, values != null ? values : returned(spec, result), outputs);
-        }
-        return outputs;
+        return RowSplitter.split(metadata.outputs(), batches, rows.size(), batchAxis);
       }
     } catch (OrtException e) {
       throw new InferenceException(
@@ -116,94 +137,33 @@ public final class ModelSession implements AutoCloseable {
   }
 
   /**
-   * An output of a known size written by ORT straight into {@code values}, this thread's direct
-   * buffer, instead of into memory ORT allocates and {@code getFloatBuffer} then copies.
+   * The shape of an output whose size the run's inputs settle, which ORT then writes straight into
+   * this thread's direct buffer instead of into memory it allocates and we copy; null when the
+   * graph decides (a dynamic or row-indexed dimension).
    */
-  private OnnxTensor pin(TensorSpec spec, int batch, FloatBuffer values) throws OrtException {
-    return OnnxTensor.createTensor(environment, values, spec.batchShape(batch, spec.rowSize()));
-  }
-
-  private OnnxTensor stack(TensorSpec spec, List<Map<String, float[]>> rows) throws OrtException {
-    int rowLength = -1;
-    for (Map<String, float[]> row : rows) {
-      float[] values = row.get(spec.name());
-      if (values == null) {
-        throw new InferenceException("input " + spec.name() + " is missing from a row");
+  private static long[] fixedShape(TensorSpec spec, int rows, boolean batchAxis) {
+    long[] shape = spec.shape();
+    if (batchAxis) {
+      if (spec.isRowIndexed() || spec.hasDynamicRow()) {
+        return null;
       }
-      if (rowLength >= 0 && values.length != rowLength) {
-        throw new InferenceException(
-            "input "
-                + spec.name()
-                + ": rows of one batch differ in length ("
-                + rowLength
-                + " and "
-                + values.length
-                + "); pad them to one length");
-      }
-      rowLength = values.length;
+      shape[0] = rows;
+      return shape;
     }
-    long[] shape;
-    try {
-      shape = spec.batchShape(rows.size(), rowLength);
-    } catch (IllegalArgumentException e) {
-      throw new InferenceException("input " + e.getMessage(), e);
-    }
-    return spec.isInt64()
-        ? OnnxTensor.createTensor(environment, stackInt64(spec, rows, rowLength), shape)
-        : OnnxTensor.createTensor(environment, stackFloat32(spec, rows, rowLength), shape);
+    return Arrays.stream(shape).anyMatch(dimension -> dimension < 0) ? null : shape;
   }
 
-  private FloatBuffer stackFloat32(
-      TensorSpec spec, List<Map<String, float[]>> rows, int rowLength) {
-    FloatBuffer buffer = stagedInputs.get().take(spec.name(), rows.size() * rowLength);
-    rows.forEach(row -> buffer.put(row.get(spec.name())));
-    return buffer.flip();
-  }
-
-  private static LongBuffer stackInt64(
-      TensorSpec spec, List<Map<String, float[]>> rows, int rowLength) {
-    LongBuffer buffer = LongBuffer.allocate(rows.size() * rowLength);
-    for (Map<String, float[]> row : rows) {
-      for (float value : row.get(spec.name())) {
-        long integer = (long) value;
-        if (integer != value) {
-          throw new InferenceException(
-              "input " + spec.name() + " is int64 but a row holds " + value);
-        }
-        buffer.put(integer);
-      }
-    }
-    return buffer.flip();
-  }
-
-  private static FloatBuffer returned(TensorSpec spec, OrtSession.Result result) {
+  private static RowSplitter.Batch returned(TensorSpec spec, OrtSession.Result result)
+      throws OrtException {
     OnnxValue value =
         result
             .get(spec.name())
             .orElseThrow(() -> new InferenceException("graph returned no output " + spec.name()));
-    return ((OnnxTensor) value).getFloatBuffer();
-  }
-
-  private static void split(
-      TensorSpec spec, FloatBuffer values, List<Map<String, float[]>> outputs) {
-    int rowLength = values.remaining() / outputs.size();
-    if (rowLength * outputs.size() != values.remaining()
-        || (!spec.hasDynamicRow() && rowLength != spec.rowSize())) {
-      throw new InferenceException(
-          "output "
-              + spec.name()
-              + " has "
-              + values.remaining()
-              + " values for "
-              + outputs.size()
-              + " rows of "
-              + spec);
-    }
-    for (Map<String, float[]> row : outputs) {
-      float[] rowValues = new float[rowLength];
-      values.get(rowValues);
-      row.put(spec.name(), rowValues);
-    }
+    OnnxTensor tensor = (OnnxTensor) value;
+    return new RowSplitter.Batch(
+        spec.dtype(),
+        tensor.getByteBuffer().order(ByteOrder.nativeOrder()),
+        tensor.getInfo().getShape());
   }
 
   @Override

@@ -1,49 +1,30 @@
 package streaminfer.runtime;
 
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A named tensor of a model's signature. A dimension of -1 is dynamic: the batch axis is always
- * dimension 0 and dynamic; at most one other dimension may be dynamic too (a token sequence's time
- * axis), its size then follows from the length of the rows.
- *
- * <p>Rows always travel as {@code float[]}: an {@code int64} input (token ids, category indices)
- * carries integer values, exact in float32 up to 2^24, and is converted when the batch is stacked.
+ * A named tensor of a model's signature. A dimension of -1 is dynamic. In a batched model the first
+ * dimension is the batch axis (or, for a {@link Ragged.RowIndex} output, the entries of the whole
+ * batch); {@link ModelMetadata} checks that, since it depends on the model's {@link Batching}.
  */
-public record TensorSpec(String name, String dtype, long[] shape) {
-  public static final String FLOAT32 = "float32";
-  public static final String INT64 = "int64";
-
+public record TensorSpec(String name, DType dtype, long[] shape, Optional<Ragged> ragged) {
   public TensorSpec {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("tensor name is empty");
     }
-    if (!FLOAT32.equals(dtype) && !INT64.equals(dtype)) {
+    Objects.requireNonNull(dtype, () -> "tensor " + name + " has no dtype");
+    if (Arrays.stream(shape).anyMatch(dimension -> dimension < -1)) {
       throw new IllegalArgumentException(
-          "tensor " + name + " has dtype " + dtype + "; this runtime serves float32 and int64");
-    }
-    if (shape.length < 1 || shape[0] != -1) {
-      throw new IllegalArgumentException(
-          "tensor "
-              + name
-              + " has shape "
-              + Arrays.toString(shape)
-              + "; expected a dynamic batch axis first");
-    }
-    long dynamic = Arrays.stream(shape).skip(1).filter(dimension -> dimension < 0).count();
-    if (dynamic > 1) {
-      throw new IllegalArgumentException(
-          "tensor "
-              + name
-              + " has shape "
-              + Arrays.toString(shape)
-              + "; at most one dimension besides the batch axis may be dynamic");
+          "tensor " + name + " has shape " + Arrays.toString(shape) + "; -1 marks a dynamic one");
     }
     shape = shape.clone();
   }
 
-  public boolean isInt64() {
-    return INT64.equals(dtype);
+  /** A tensor that is not ragged, with its dtype as model.json names it. */
+  public TensorSpec(String name, String dtype, long[] shape) {
+    this(name, DType.parse(dtype), shape, Optional.empty());
   }
 
   /** Number of values in one batch row: the product of the non-batch dimensions. */
@@ -51,7 +32,11 @@ public record TensorSpec(String name, String dtype, long[] shape) {
     if (hasDynamicRow()) {
       throw new IllegalStateException("tensor " + name + " has a dynamic non-batch dimension");
     }
-    return staticRowSize();
+    long size = 1;
+    for (int i = 1; i < shape.length; i++) {
+      size *= shape[i];
+    }
+    return Math.toIntExact(size);
   }
 
   public boolean hasDynamicRow() {
@@ -64,40 +49,54 @@ public record TensorSpec(String name, String dtype, long[] shape) {
     return false;
   }
 
-  /**
-   * The shape of a batch of {@code batch} rows of {@code rowLength} values each, the dynamic
-   * non-batch dimension (if any) resolved from the row length.
-   */
-  public long[] batchShape(int batch, int rowLength) {
-    int fixed = staticRowSize();
-    long[] resolved = shape.clone();
-    resolved[0] = batch;
-    if (hasDynamicRow()) {
-      if (rowLength == 0 || rowLength % fixed != 0) {
-        throw new IllegalArgumentException(
-            "tensor " + name + ": a row of " + rowLength + " values does not fit " + this);
-      }
-      for (int i = 1; i < resolved.length; i++) {
-        if (resolved[i] < 0) {
-          resolved[i] = rowLength / fixed;
-        }
-      }
-    } else if (rowLength != fixed) {
-      throw new IllegalArgumentException(
-          "tensor " + name + " needs " + fixed + " values per row, got " + rowLength);
-    }
-    return resolved;
+  public boolean isRowIndexed() {
+    return ragged.filter(Ragged.RowIndex.class::isInstance).isPresent();
   }
 
-  /** The product of the non-batch dimensions that are fixed. */
-  private int staticRowSize() {
-    long size = 1;
-    for (int i = 1; i < shape.length; i++) {
-      if (shape[i] >= 0) {
-        size *= shape[i];
+  /**
+   * The shape a row of shape {@code given} takes in this tensor ({@code batchAxis}: without the
+   * first dimension). A row of the right rank that fits keeps its shape; any other row is read as
+   * flat values and shaped as declared, which needs at most one dynamic dimension to resolve.
+   */
+  long[] rowShape(long[] given, boolean batchAxis) {
+    long[] dims = batchAxis ? Arrays.copyOfRange(shape, 1, shape.length) : shape.clone();
+    if (given.length == dims.length && fits(given, dims)) {
+      return given;
+    }
+    long values = 1;
+    for (long dimension : given) {
+      values *= dimension;
+    }
+    int dynamic = -1;
+    long fixed = 1;
+    for (int i = 0; i < dims.length; i++) {
+      if (dims[i] >= 0) {
+        fixed *= dims[i];
+      } else if (dynamic < 0) {
+        dynamic = i;
+      } else {
+        throw new IllegalArgumentException(
+            name + ": a row of shape " + Arrays.toString(given) + " does not fit " + this);
       }
     }
-    return Math.toIntExact(size);
+    boolean fill = dynamic < 0 ? values == fixed : values > 0 && values % fixed == 0;
+    if (!fill) {
+      throw new IllegalArgumentException(
+          name + ": a row of " + values + " values does not fit " + this);
+    }
+    if (dynamic >= 0) {
+      dims[dynamic] = values / fixed;
+    }
+    return dims;
+  }
+
+  private static boolean fits(long[] given, long[] dims) {
+    for (int i = 0; i < dims.length; i++) {
+      if (dims[i] >= 0 && dims[i] != given[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -109,17 +108,22 @@ public record TensorSpec(String name, String dtype, long[] shape) {
   public boolean equals(Object other) {
     return other instanceof TensorSpec that
         && name.equals(that.name)
-        && dtype.equals(that.dtype)
-        && Arrays.equals(shape, that.shape);
+        && dtype == that.dtype
+        && Arrays.equals(shape, that.shape)
+        && ragged.equals(that.ragged);
   }
 
   @Override
   public int hashCode() {
-    return 31 * (31 * name.hashCode() + dtype.hashCode()) + Arrays.hashCode(shape);
+    return Objects.hash(name, dtype, Arrays.hashCode(shape), ragged);
   }
 
   @Override
   public String toString() {
-    return name + ":" + dtype + Arrays.toString(shape);
+    return name
+        + ":"
+        + dtype
+        + Arrays.toString(shape)
+        + ragged.map(layout -> " ragged by " + layout.tensor()).orElse("");
   }
 }

@@ -28,6 +28,7 @@ import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
 import streaminfer.runtime.SessionTuning;
+import streaminfer.runtime.Tensor;
 import streaminfer.stream.DeadLetters;
 import streaminfer.v1.GeneExpression;
 import streaminfer.v1.GenePanel;
@@ -169,7 +170,8 @@ class EngineIntegrationTest {
       for (Map.Entry<String, GenePanel> entry : sent.entrySet()) {
         float[] row = Floats.toArray(entry.getValue().getValues());
         outputs.put(
-            entry.getKey(), session.runRows(List.of(Map.of(input, row))).get(0).get(output));
+            entry.getKey(),
+            session.runRows(List.of(Map.of(input, Tensor.of(row)))).get(0).get(output).floats());
       }
     }
     return outputs;

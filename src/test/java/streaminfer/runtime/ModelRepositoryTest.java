@@ -34,13 +34,13 @@ class ModelRepositoryTest {
       String output = golden.get("output").asText();
       double atol = golden.at("/tolerance/atol").asDouble();
       double rtol = golden.at("/tolerance/rtol").asDouble();
-      List<Map<String, float[]>> rows = new ArrayList<>();
-      golden.get("inputs").forEach(row -> rows.add(Map.of(input, floats(row))));
-      List<Map<String, float[]>> outputs = session.runRows(rows);
+      List<Map<String, Tensor>> rows = new ArrayList<>();
+      golden.get("inputs").forEach(row -> rows.add(Map.of(input, Tensor.of(floats(row)))));
+      List<Map<String, Tensor>> outputs = session.runRows(rows);
       assertEquals(rows.size(), outputs.size());
       for (int r = 0; r < rows.size(); r++) {
         float[] expected = floats(golden.get("outputs").get(r));
-        float[] actual = outputs.get(r).get(output);
+        float[] actual = outputs.get(r).get(output).floats();
         assertEquals(expected.length, actual.length);
         for (int i = 0; i < expected.length; i++) {
           double bound = atol + rtol * Math.abs(expected[i]);
@@ -102,6 +102,16 @@ class ModelRepositoryTest {
     writeMetadata(version, metadata);
     ModelLoadException error = assertThrows(ModelLoadException.class, () -> open(repository));
     assertTrue(error.getMessage().contains("shape"), error.getMessage());
+  }
+
+  @Test
+  void failsTheStartNamingModelTensorAndBothDtypesWhenModelJsonContradictsTheGraph() {
+    ModelLoadException error =
+        assertThrows(ModelLoadException.class, () -> TinyModels.open("mismatched"));
+    assertTrue(error.getMessage().contains("model mismatched/1"), error.getMessage());
+    assertTrue(
+        error.getMessage().contains("input int64_in is int64 in the graph"), error.getMessage());
+    assertTrue(error.getMessage().contains("model.json declares int32"), error.getMessage());
   }
 
   @Test

@@ -24,14 +24,14 @@ class ModelSessionTest {
   @Test
   void givesEveryRowItsOwnOutputsWhateverBatchRanBeforeOnTheThread() {
     try (ModelSession session = shippedSsd()) {
-      List<Map<String, float[]>> rows = randomRows(session, ROWS, 3);
-      List<Map<String, float[]>> alone = new ArrayList<>();
-      for (Map<String, float[]> row : rows) {
+      List<Map<String, Tensor>> rows = randomRows(session, ROWS, 3);
+      List<Map<String, Tensor>> alone = new ArrayList<>();
+      for (Map<String, Tensor> row : rows) {
         alone.add(session.runRows(List.of(row)).get(0));
       }
       // Large, then smaller, then large again: the staging buffers shrink their view and regrow.
       for (int[] split : new int[][] {{0, 16}, {16, 19}, {19, 24}, {0, 24}}) {
-        List<Map<String, float[]>> outputs = session.runRows(rows.subList(split[0], split[1]));
+        List<Map<String, Tensor>> outputs = session.runRows(rows.subList(split[0], split[1]));
         assertEquals(split[1] - split[0], outputs.size());
         for (int i = split[0]; i < split[1]; i++) {
           assertSameOutputs(alone.get(i), outputs.get(i - split[0]), "row " + i);
@@ -43,17 +43,17 @@ class ModelSessionTest {
   @Test
   void keepsTheBatchesOfTwoThreadsApart() throws Exception {
     try (ModelSession session = shippedSsd()) {
-      List<Map<String, float[]>> first = randomRows(session, 8, 5);
-      List<Map<String, float[]>> second = randomRows(session, 8, 7);
-      List<Map<String, float[]>> firstAlone = session.runRows(first);
-      List<Map<String, float[]>> secondAlone = session.runRows(second);
+      List<Map<String, Tensor>> first = randomRows(session, 8, 5);
+      List<Map<String, Tensor>> second = randomRows(session, 8, 7);
+      List<Map<String, Tensor>> firstAlone = session.runRows(first);
+      List<Map<String, Tensor>> secondAlone = session.runRows(second);
       ExecutorService pool = Executors.newFixedThreadPool(2);
       try {
         for (int round = 0; round < 20; round++) {
-          Future<List<Map<String, float[]>>> a = pool.submit(() -> session.runRows(first));
-          Future<List<Map<String, float[]>>> b = pool.submit(() -> session.runRows(second));
-          List<Map<String, float[]>> fromA = a.get();
-          List<Map<String, float[]>> fromB = b.get();
+          Future<List<Map<String, Tensor>>> a = pool.submit(() -> session.runRows(first));
+          Future<List<Map<String, Tensor>>> b = pool.submit(() -> session.runRows(second));
+          List<Map<String, Tensor>> fromA = a.get();
+          List<Map<String, Tensor>> fromB = b.get();
           for (int i = 0; i < 8; i++) {
             assertSameOutputs(firstAlone.get(i), fromA.get(i), "first, row " + i);
             assertSameOutputs(secondAlone.get(i), fromB.get(i), "second, row " + i);
@@ -66,23 +66,25 @@ class ModelSessionTest {
   }
 
   private static void assertSameOutputs(
-      Map<String, float[]> expected, Map<String, float[]> actual, String what) {
+      Map<String, Tensor> expected, Map<String, Tensor> actual, String what) {
     assertEquals(expected.keySet(), actual.keySet(), what);
     // Batched and single rows may take different kernels: equal up to float rounding.
     expected.forEach(
-        (name, values) -> assertArrayEquals(values, actual.get(name), 1e-4f, what + " " + name));
+        (name, values) ->
+            assertArrayEquals(
+                values.floats(), actual.get(name).floats(), 1e-4f, what + " " + name));
   }
 
-  private static List<Map<String, float[]>> randomRows(ModelSession session, int count, int seed) {
+  private static List<Map<String, Tensor>> randomRows(ModelSession session, int count, int seed) {
     TensorSpec input = session.metadata().inputs().get(0);
     SplittableRandom random = new SplittableRandom(seed);
-    List<Map<String, float[]>> rows = new ArrayList<>();
+    List<Map<String, Tensor>> rows = new ArrayList<>();
     for (int r = 0; r < count; r++) {
       float[] row = new float[input.rowSize()];
       for (int i = 0; i < row.length; i++) {
         row[i] = (float) random.nextDouble(-2, 2);
       }
-      rows.add(Map.of(input.name(), row));
+      rows.add(Map.of(input.name(), Tensor.of(row)));
     }
     return rows;
   }

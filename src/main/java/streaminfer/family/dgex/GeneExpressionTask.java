@@ -6,6 +6,7 @@ import streaminfer.codec.Floats;
 import streaminfer.family.FamilyTask;
 import streaminfer.family.InvalidInputException;
 import streaminfer.runtime.ModelMetadata;
+import streaminfer.runtime.Tensor;
 import streaminfer.v1.GeneExpression;
 import streaminfer.v1.GenePanel;
 
@@ -38,7 +39,7 @@ public final class GeneExpressionTask implements FamilyTask<GenePanel, GeneExpre
   }
 
   @Override
-  public Map<String, float[]> toInputs(GenePanel panel) {
+  public Map<String, Tensor> toInputs(GenePanel panel) {
     if (panel.getModel() != null && !panel.getModel().equals(model)) {
       throw new InvalidInputException(
           "panel "
@@ -67,16 +68,16 @@ public final class GeneExpressionTask implements FamilyTask<GenePanel, GeneExpre
             "panel " + panel.getSampleId() + " has a non-finite value (" + row[i] + ") at " + i);
       }
     }
-    return Map.of(inputName, row);
+    return Map.of(inputName, Tensor.of(row));
   }
 
   @Override
-  public GeneExpression toOutput(GenePanel panel, Map<String, float[]> outputs) {
+  public GeneExpression toOutput(GenePanel panel, Map<String, Tensor> outputs) {
     return GeneExpression.newBuilder()
         .setSampleId(panel.getSampleId())
         .setModel(model)
         .setModelVersion(modelVersion)
-        .setValues(Floats.view(outputs.get(outputName)))
+        .setValues(Floats.view(outputs.get(outputName).floats()))
         .build();
   }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import streaminfer.pipeline.BatchedModel;
 import streaminfer.runtime.ModelMetadata;
+import streaminfer.runtime.Tensor;
 import streaminfer.v1.ModelRef;
 import streaminfer.v1.OracleAnswer;
 
@@ -48,26 +49,27 @@ public final class Players {
 
   /** The oracle's answer to {@code question} (ids ending in "?") about object {@code target}. */
   public CompletableFuture<OracleAnswer> answer(int[] question, Scene scene, int target) {
-    float[] tokens = padded(question, spec.maxQuestionTokens());
+    long[] tokens = padded(question, spec.maxQuestionTokens());
     float[] spatial = new float[Scene.SPATIAL_FEATURES];
     int offset = (target + 1) * spec.objectFeatures() - Scene.SPATIAL_FEATURES;
     System.arraycopy(scene.features(), offset, spatial, 0, Scene.SPATIAL_FEATURES);
     return oracle
         .infer(
             Map.of(
-                "tokens", tokens,
-                "lengths", new float[] {question.length},
-                "category", new float[] {scene.categoryIndex(target, spec)},
-                "colour", new float[] {scene.colourIndex(target, spec)},
-                "spatial", spatial))
-        .thenApply(outputs -> ORACLE_CLASSES[argmax(outputs.get("logits"))]);
+                "tokens", Tensor.of(tokens),
+                "lengths", Tensor.of((long) question.length),
+                "category", Tensor.of((long) scene.categoryIndex(target, spec)),
+                "colour", Tensor.of((long) scene.colourIndex(target, spec)),
+                "spatial", Tensor.of(spatial)))
+        .thenApply(outputs -> ORACLE_CLASSES[argmax(outputs.get("logits").floats())]);
   }
 
   /** The scene encoding QGen is conditioned on; once per game and turn. */
   public CompletableFuture<float[]> encodeScene(Scene scene) {
     return sceneEncoder
-        .infer(Map.of("objects", scene.features(), "object_mask", scene.mask()))
-        .thenApply(outputs -> outputs.get("scene"));
+        .infer(
+            Map.of("objects", Tensor.of(scene.features()), "object_mask", Tensor.of(scene.mask())))
+        .thenApply(outputs -> outputs.get("scene").floats());
   }
 
   /** Reads one token; h and c empty means the zero initial state. */
@@ -76,15 +78,19 @@ public final class Players {
         .infer(
             Map.of(
                 "token",
-                new float[] {token},
+                Tensor.of((long) token),
                 "h",
-                h.length == 0 ? new float[hidden] : h,
+                Tensor.of(h.length == 0 ? new float[hidden] : h),
                 "c",
-                c.length == 0 ? new float[hidden] : c,
+                Tensor.of(c.length == 0 ? new float[hidden] : c),
                 "scene",
-                sceneCode))
+                Tensor.of(sceneCode)))
         .thenApply(
-            outputs -> new Step(outputs.get("logits"), outputs.get("h_out"), outputs.get("c_out")));
+            outputs ->
+                new Step(
+                    outputs.get("logits").floats(),
+                    outputs.get("h_out").floats(),
+                    outputs.get("c_out").floats()));
   }
 
   /**
@@ -96,11 +102,11 @@ public final class Players {
     return guesser
         .infer(
             Map.of(
-                "tokens", padded(ids, spec.dialogueCapacity()),
-                "lengths", new float[] {ids.length},
-                "objects", scene.features(),
-                "object_mask", scene.mask()))
-        .thenApply(outputs -> softmax(Arrays.copyOf(outputs.get("logits"), scene.size())));
+                "tokens", Tensor.of(padded(ids, spec.dialogueCapacity())),
+                "lengths", Tensor.of((long) ids.length),
+                "objects", Tensor.of(scene.features()),
+                "object_mask", Tensor.of(scene.mask())))
+        .thenApply(outputs -> softmax(Arrays.copyOf(outputs.get("logits").floats(), scene.size())));
   }
 
   public ModelRef oracleRef() {
@@ -120,12 +126,12 @@ public final class Players {
     return new ModelRef(metadata.name(), Integer.toString(metadata.version()));
   }
 
-  private float[] padded(int[] ids, int length) {
+  private long[] padded(int[] ids, int length) {
     if (ids.length > length) {
       throw new InvalidTurnException(
           "a token sequence of " + ids.length + " exceeds the model's " + length);
     }
-    float[] row = new float[length];
+    long[] row = new long[length];
     Arrays.fill(row, spec.pad());
     for (int i = 0; i < ids.length; i++) {
       row[i] = ids[i];

@@ -9,6 +9,7 @@ import java.util.Optional;
 import streaminfer.family.FamilyTask;
 import streaminfer.family.StaleInputException;
 import streaminfer.runtime.ModelMetadata;
+import streaminfer.runtime.Tensor;
 import streaminfer.v1.Detection;
 import streaminfer.v1.Detections;
 import streaminfer.v1.Frame;
@@ -51,7 +52,7 @@ public final class DetectionTask implements FamilyTask<Frame, Detections> {
   }
 
   @Override
-  public Map<String, float[]> toInputs(Frame frame) {
+  public Map<String, Tensor> toInputs(Frame frame) {
     if (maxAge.isPresent()) {
       long ageMicros = clock.millis() * 1000 - frame.getCaptureTimeMicros();
       if (ageMicros > maxAge.get().toNanos() / 1000) {
@@ -65,12 +66,13 @@ public final class DetectionTask implements FamilyTask<Frame, Detections> {
                 + " ms old");
       }
     }
-    return Map.of(inputName, images.inputRow(frame, preprocessor));
+    return Map.of(inputName, Tensor.of(images.inputRow(frame, preprocessor)));
   }
 
   @Override
-  public Detections toOutput(Frame frame, Map<String, float[]> outputs) {
-    List<Box> boxes = decoder.decode(outputs.get(boxesName), outputs.get(logitsName));
+  public Detections toOutput(Frame frame, Map<String, Tensor> outputs) {
+    List<Box> boxes =
+        decoder.decode(outputs.get(boxesName).floats(), outputs.get(logitsName).floats());
     List<Detection> detections = new ArrayList<>(boxes.size());
     for (Box box : boxes) {
       detections.add(

@@ -11,7 +11,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import streaminfer.codec.Floats;
 import streaminfer.family.InvalidInputException;
+import streaminfer.runtime.Batching;
 import streaminfer.runtime.ModelMetadata;
+import streaminfer.runtime.Tensor;
 import streaminfer.runtime.TensorSpec;
 import streaminfer.v1.GeneExpression;
 import streaminfer.v1.GenePanel;
@@ -27,12 +29,13 @@ class GeneExpressionTaskTest {
               List.of(new TensorSpec("targets", "float32", new long[] {-1, 2})),
               "0".repeat(64),
               null,
+              Batching.BATCH,
               JsonNodeFactory.instance.objectNode()));
 
   @Test
   void passesAPanelOfTheModelsLandmarkCountThroughAsOneRow() {
-    Map<String, float[]> row = task.toInputs(panel("s1", 1, 2, 3, 4));
-    assertArrayEquals(new float[] {1, 2, 3, 4}, row.get("landmarks"));
+    Map<String, Tensor> row = task.toInputs(panel("s1", 1, 2, 3, 4));
+    assertArrayEquals(new float[] {1, 2, 3, 4}, row.get("landmarks").floats());
   }
 
   @Test
@@ -61,7 +64,7 @@ class GeneExpressionTaskTest {
   @Test
   void labelsTheOutputWithTheSampleAndTheModelVersion() {
     GeneExpression expression =
-        task.toOutput(panel("s9", 1, 2, 3, 4), Map.of("targets", new float[] {7, 8}));
+        task.toOutput(panel("s9", 1, 2, 3, 4), Map.of("targets", Tensor.of(7f, 8f)));
     assertEquals("s9", expression.getSampleId());
     assertEquals("dgex", expression.getModel());
     assertEquals("3", expression.getModelVersion());

@@ -18,6 +18,7 @@ import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
 import streaminfer.runtime.SessionTuning;
+import streaminfer.runtime.Tensor;
 
 /**
  * ONNX Runtime Java, fed int64 token rows through the engine's runtime, reproduces the trainer's
@@ -44,13 +45,13 @@ class GuessWhatGoldenTest {
                 : REPOSITORY.openAuxiliary(
                     main, "sceneEncoder", DevicePolicy.CPU, SessionTuning.defaults());
         try {
-          List<Map<String, float[]>> outputs = session.runRows(rows(sample.get("inputs")));
-          List<Map<String, float[]>> expected = rows(sample.get("outputs"));
+          List<Map<String, Tensor>> outputs = session.runRows(rows(sample.get("inputs")));
+          List<Map<String, Tensor>> expected = rows(sample.get("outputs"));
           assertEquals(expected.size(), outputs.size());
           for (int row = 0; row < expected.size(); row++) {
-            for (Map.Entry<String, float[]> tensor : expected.get(row).entrySet()) {
-              float[] actual = outputs.get(row).get(tensor.getKey());
-              float[] wanted = tensor.getValue();
+            for (Map.Entry<String, Tensor> tensor : expected.get(row).entrySet()) {
+              float[] actual = outputs.get(row).get(tensor.getKey()).floats();
+              float[] wanted = tensor.getValue().floats();
               assertEquals(wanted.length, actual.length);
               for (int i = 0; i < wanted.length; i++) {
                 assertTrue(
@@ -80,9 +81,12 @@ class GuessWhatGoldenTest {
     }
   }
 
-  /** Splits golden tensors ({dtype, shape, data}) along the batch axis into runtime rows. */
-  private static List<Map<String, float[]>> rows(JsonNode tensors) {
-    List<Map<String, float[]>> rows = new ArrayList<>();
+  /**
+   * Splits golden tensors ({dtype, shape, data}) along the batch axis into runtime rows, int64 ones
+   * (token ids, lengths) as int64 and the rest as float32.
+   */
+  private static List<Map<String, Tensor>> rows(JsonNode tensors) {
+    List<Map<String, Tensor>> rows = new ArrayList<>();
     tensors
         .properties()
         .forEach(
@@ -94,12 +98,15 @@ class GuessWhatGoldenTest {
               while (rows.size() < batch) {
                 rows.add(new HashMap<>());
               }
+              boolean int64 = "int64".equals(entry.getValue().get("dtype").asText());
               for (int r = 0; r < batch; r++) {
-                float[] row = new float[rowSize];
+                float[] floats = new float[rowSize];
+                long[] longs = new long[rowSize];
                 for (int i = 0; i < rowSize; i++) {
-                  row[i] = (float) data.get(r * rowSize + i).asDouble();
+                  floats[i] = (float) data.get(r * rowSize + i).asDouble();
+                  longs[i] = data.get(r * rowSize + i).asLong();
                 }
-                rows.get(r).put(entry.getKey(), row);
+                rows.get(r).put(entry.getKey(), int64 ? Tensor.of(longs) : Tensor.of(floats));
               }
             });
     return rows;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import streaminfer.runtime.Batching;
 import streaminfer.runtime.ModelMetadata;
 import streaminfer.runtime.TensorSpec;
 
@@ -197,6 +198,7 @@ class FramePreprocessorTest {
         List.of(new TensorSpec("boxes", "float32", new long[] {-1, 1, 4})),
         "0".repeat(64),
         null,
+        Batching.BATCH,
         new ObjectMapper().readTree(json));
   }
 }

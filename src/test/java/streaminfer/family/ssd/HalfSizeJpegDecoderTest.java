@@ -36,6 +36,7 @@ import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
 import streaminfer.runtime.SessionTuning;
+import streaminfer.runtime.Tensor;
 import streaminfer.source.SyntheticCameras;
 import streaminfer.v1.Detection;
 import streaminfer.v1.Frame;
@@ -142,16 +143,17 @@ class HalfSizeJpegDecoderTest {
     try (SyntheticCameras cameras = new SyntheticCameras("cam", 4, 320, 320, 0.85f, 23)) {
       for (int round = 0; round < 5; round++) {
         List<SyntheticCameras.Shot> shots = new ArrayList<>();
-        List<Map<String, float[]>> fastRows = new ArrayList<>();
-        List<Map<String, float[]>> referenceRows = new ArrayList<>();
+        List<Map<String, Tensor>> fastRows = new ArrayList<>();
+        List<Map<String, Tensor>> referenceRows = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
           SyntheticCameras.Shot shot = cameras.next(i % 4);
           shots.add(shot);
           fastRows.add(task.toInputs(shot.frame()));
-          referenceRows.add(Map.of("images", preprocessor.preprocess(images.decode(shot.frame()))));
+          referenceRows.add(
+              Map.of("images", Tensor.of(preprocessor.preprocess(images.decode(shot.frame())))));
         }
-        List<Map<String, float[]>> fastOut = session.runRows(fastRows);
-        List<Map<String, float[]>> referenceOut = session.runRows(referenceRows);
+        List<Map<String, Tensor>> fastOut = session.runRows(fastRows);
+        List<Map<String, Tensor>> referenceOut = session.runRows(referenceRows);
         for (int i = 0; i < shots.size(); i++) {
           Frame frame = shots.get(i).frame();
           List<Detection> fast = task.toOutput(frame, fastOut.get(i)).getDetections();

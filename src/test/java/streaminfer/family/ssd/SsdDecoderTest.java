@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import streaminfer.runtime.Batching;
 import streaminfer.runtime.ModelMetadata;
 import streaminfer.runtime.TensorSpec;
 
@@ -220,6 +221,7 @@ class SsdDecoderTest {
                 new TensorSpec("logits", "float32", new long[] {-1, 1, 4})),
             "0".repeat(64),
             null,
+            Batching.BATCH,
             new ObjectMapper().readTree(json));
     SsdDecoder decoder = SsdDecoder.fromMetadata(metadata);
 
@@ -246,6 +248,7 @@ class SsdDecoderTest {
                 new TensorSpec("logits", "float32", new long[] {-1, 2, 4})),
             "0".repeat(64),
             null,
+            Batching.BATCH,
             new ObjectMapper()
                 .readTree(
                     "{\"priors\": [[0.5, 0.5, 0.2, 0.4]], \"variances\": [0.1, 0.2],"

@@ -20,6 +20,7 @@ import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
 import streaminfer.runtime.SessionTuning;
+import streaminfer.runtime.Tensor;
 import streaminfer.v1.FrameEncoding;
 
 /**
@@ -50,11 +51,13 @@ class SsdGoldenTest {
     double atol = golden.at("/tolerance/atol").asDouble();
     double rtol = golden.at("/tolerance/rtol").asDouble();
     for (JsonNode sample : golden.get("samples")) {
-      Map<String, float[]> outputs =
-          session.runRows(List.of(Map.of("images", floats(sample.get("tensor"))))).get(0);
+      Map<String, Tensor> outputs =
+          session
+              .runRows(List.of(Map.of("images", Tensor.of(floats(sample.get("tensor"))))))
+              .get(0);
       for (String output : List.of("boxes", "logits")) {
         float[] expected = floats(sample.get(output));
-        float[] actual = outputs.get(output);
+        float[] actual = outputs.get(output).floats();
         assertEquals(expected.length, actual.length, output);
         for (int i = 0; i < expected.length; i++) {
           assertTrue(
