@@ -29,6 +29,7 @@ import streaminfer.family.ModelRole;
 import streaminfer.family.TopicSpec;
 import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.SessionTuning;
+import streaminfer.runtime.Warmup;
 
 /**
  * Reads the configuration: the YAML file, then {@link EnvironmentOverrides}, then the command
@@ -198,6 +199,7 @@ public final class ConfigLoader {
         new SessionTuning(
             node.integer("intraOpThreads", 0, 0, 1024), node.integer("cudaDevice", 0, 0, 64));
     long maxAge = node.longValue("maxInputAgeMillis", 0, 0, Long.MAX_VALUE);
+    Warmup warmup = warmup(node.child("warmup"), batch);
     ConfiguredFamily<?> family = ConfiguredFamily.read(module, node.child("settings"));
     node.rejectUnknownKeys();
     return new PipelineSettings(
@@ -211,7 +213,17 @@ public final class ConfigLoader {
         batch,
         device,
         tuning,
-        maxAge == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(maxAge)));
+        maxAge == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(maxAge)),
+        warmup);
+  }
+
+  /** By default each model runs twice at batch size 1 and at the pipeline's largest batch. */
+  private static Warmup warmup(ConfigNode node, BatchConfig batch) {
+    int runs = node.integer("runs", 2, 0, 1_000);
+    List<Integer> sizes =
+        node.integers("batchSizes", List.of(1, batch.maxBatchSize()), 1, batch.maxBatchSize());
+    node.rejectUnknownKeys();
+    return new Warmup(runs, sizes.stream().distinct().toList());
   }
 
   /** {@code model}/{@code version} name the main role; {@code models} any role by name. */

@@ -112,6 +112,29 @@ public final class ConfigNode {
     return number;
   }
 
+  /** A list of whole numbers, each within {@code [min, max]}; a single number is a list of one. */
+  public List<Integer> integers(String key, List<Integer> fallback, int min, int max) {
+    JsonNode value = value(key);
+    if (value == null) {
+      return fallback;
+    }
+    List<Integer> numbers = new ArrayList<>();
+    for (JsonNode item : value.isArray() ? value : List.of(value)) {
+      int number;
+      try {
+        number = Integer.parseInt(item.asText().trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(key(key), "must be whole numbers, was " + value);
+      }
+      if (number < min || number > max) {
+        throw new ConfigException(
+            key(key), "must be between " + min + " and " + max + ", was " + number);
+      }
+      numbers.add(number);
+    }
+    return numbers;
+  }
+
   public boolean bool(String key, boolean fallback) {
     JsonNode value = value(key);
     if (value == null) {

@@ -7,6 +7,7 @@ import streaminfer.batch.BatchConfig;
 import streaminfer.family.ConfiguredFamily;
 import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.SessionTuning;
+import streaminfer.runtime.Warmup;
 
 /**
  * One pipeline: a family serving one input topic with its models, as the configuration file's
@@ -17,6 +18,7 @@ import streaminfer.runtime.SessionTuning;
  * @param batch the micro-batcher of every model of the pipeline; its queue capacity is the
  *     ingress's in-flight bound, so the consumer pauses before the batcher could overflow
  * @param maxInputAge live mode: inputs captured longer ago are skipped; empty serves all
+ * @param warmup batches each model runs when it loads, before the pipeline consumes
  */
 public record PipelineSettings(
     String name,
@@ -29,7 +31,8 @@ public record PipelineSettings(
     BatchConfig batch,
     DevicePolicy device,
     SessionTuning tuning,
-    Optional<Duration> maxInputAge) {
+    Optional<Duration> maxInputAge,
+    Warmup warmup) {
 
   public PipelineSettings {
     models = Map.copyOf(models);

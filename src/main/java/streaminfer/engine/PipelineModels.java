@@ -74,9 +74,14 @@ final class PipelineModels {
             "role " + role.role() + " is listed before its owner " + role.owner().orElseThrow());
       }
       return repository.openAuxiliary(
-          owner.session(), role.section().orElseThrow(), pipeline.device(), pipeline.tuning());
+          owner.session(),
+          role.section().orElseThrow(),
+          pipeline.device(),
+          pipeline.tuning(),
+          pipeline.warmup());
     }
     ModelRef ref = pipeline.models().get(role.role());
-    return repository.open(ref.name(), ref.version(), pipeline.device(), pipeline.tuning());
+    return repository.open(
+        ref.name(), ref.version(), pipeline.device(), pipeline.tuning(), pipeline.warmup());
   }
 }

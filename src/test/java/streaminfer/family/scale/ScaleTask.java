@@ -5,6 +5,7 @@ import streaminfer.codec.Floats;
 import streaminfer.family.FamilyTask;
 import streaminfer.family.InvalidInputException;
 import streaminfer.runtime.ModelMetadata;
+import streaminfer.runtime.Tensor;
 import streaminfer.v1.GeneExpression;
 import streaminfer.v1.GenePanel;
 
@@ -17,21 +18,21 @@ final class ScaleTask implements FamilyTask<GenePanel, GeneExpression> {
   }
 
   @Override
-  public Map<String, float[]> toInputs(GenePanel panel) {
+  public Map<String, Tensor> toInputs(GenePanel panel) {
     float[] row = Floats.toArray(panel.getValues());
     if (row.length != metadata.input("x").rowSize()) {
       throw new InvalidInputException("a row of " + row.length + " values; the model takes 4");
     }
-    return Map.of("x", row);
+    return Map.of("x", Tensor.of(row));
   }
 
   @Override
-  public GeneExpression toOutput(GenePanel panel, Map<String, float[]> outputs) {
+  public GeneExpression toOutput(GenePanel panel, Map<String, Tensor> outputs) {
     return GeneExpression.newBuilder()
         .setSampleId(panel.getSampleId())
         .setModel(metadata.name())
         .setModelVersion(Integer.toString(metadata.version()))
-        .setValues(Floats.view(outputs.get("y")))
+        .setValues(Floats.view(outputs.get("y").floats()))
         .build();
   }
 }
