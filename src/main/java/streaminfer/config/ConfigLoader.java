@@ -114,6 +114,12 @@ public final class ConfigLoader {
     int partitions = topics.integer("partitions", 3, 1, 10_000);
     topics.rejectUnknownKeys();
     BrokerSettings broker = broker(root.child("embeddedBroker"), partitions);
+    if (!broker.enabled() && kafka.get("bootstrap.servers").isBlank()) {
+      throw new ConfigException(
+          "kafka.bootstrap.servers",
+          "is empty: name the brokers (host:port,...), e.g. with"
+              + " STREAMINFER__KAFKA__BOOTSTRAP_SERVERS or --bootstrap");
+    }
     ConfigNode models = root.child("models");
     Path modelsDir = Path.of(models.text("dir", "models"));
     Optional<Path> schemasDir = models.text("schemasDir").map(Path::of);

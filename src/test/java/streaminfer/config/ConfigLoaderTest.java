@@ -44,6 +44,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theImageAndKubernetesConfigurationsAreValidOnceTheBrokerIsNamed() {
+    Map<String, String> environment = Map.of("STREAMINFER__KAFKA__BOOTSTRAP_SERVERS", "kafka:9092");
+    for (String file :
+        java.util.List.of(
+            "docker/streaminfer.yaml",
+            "k8s/base/streaminfer.yaml",
+            "k8s/overlays/gpu/streaminfer.yaml")) {
+      EngineSettings settings =
+          new ConfigLoader(FamilyModules.discover(), environment).load(Optional.of(Path.of(file)));
+      assertEquals("0.0.0.0", settings.ops().bindAddress(), file);
+      assertEquals("kafka:9092", settings.bootstrapServers(), file);
+      ConfigException unnamed =
+          assertThrows(
+              ConfigException.class,
+              () ->
+                  new ConfigLoader(FamilyModules.discover(), Map.of())
+                      .load(Optional.of(Path.of(file))),
+              file + " without a broker address");
+      assertEquals("kafka.bootstrap.servers", unnamed.key());
+    }
+  }
+
+  @Test
   void fillsEveryPipelineKeyFromTheFamilyAndTheDefaultsSection() throws IOException {
     EngineSettings settings =
         load(

@@ -321,11 +321,13 @@ class OpenCoreIntegrationTest {
 
   /** A copy of a model version under another version number (its model.json says so too). */
   private static void copyVersion(Path from, Path to, int version) throws IOException {
-    Files.createDirectories(to);
-    try (Stream<Path> files = Files.list(from)) {
+    try (Stream<Path> files = Files.walk(from)) {
       for (Path file : files.toList()) {
-        if (Files.isRegularFile(file)) {
-          Files.copy(file, to.resolve(file.getFileName()));
+        Path target = to.resolve(from.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
         }
       }
     }
