@@ -7,7 +7,7 @@ import java.util.function.IntFunction;
 import streaminfer.runtime.ModelSession;
 
 /** The compute ceiling: a session run back to back on one prepared batch, no Kafka, no queues. */
-final class RawOrt {
+public final class RawOrt {
   private RawOrt() {}
 
   /**
@@ -15,7 +15,7 @@ final class RawOrt {
    *
    * @param row the model input row number {@code i}
    */
-  static Throughput measure(
+  public static Throughput measure(
       ModelSession session, int batch, double seconds, IntFunction<Map<String, float[]>> row) {
     List<Map<String, float[]>> rows = new ArrayList<>();
     for (int i = 0; i < batch; i++) {
