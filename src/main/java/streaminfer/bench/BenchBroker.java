@@ -27,10 +27,16 @@ public final class BenchBroker {
       description = "Embedded broker data dir; default: a fresh temp dir.")
   private Path dataDir;
 
-  @Option(names = "--models-dir", defaultValue = "models")
+  @Option(
+      names = "--models-dir",
+      defaultValue = "models",
+      description = "Model repository (default: ${DEFAULT-VALUE}).")
   private Path modelsDir;
 
-  @Option(names = "--partitions", defaultValue = "3")
+  @Option(
+      names = "--partitions",
+      defaultValue = "3",
+      description = "Partitions of the topics the benchmark creates (default: ${DEFAULT-VALUE}).")
   private int partitions;
 
   public Path modelsDir() {

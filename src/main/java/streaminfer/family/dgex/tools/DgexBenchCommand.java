@@ -24,7 +24,10 @@ public final class DgexBenchCommand implements Callable<Integer> {
   @Option(names = "--baseline-records", defaultValue = "3000")
   long baselineRecords;
 
-  @Option(names = "--seconds-per-batch-size", defaultValue = "2")
+  @Option(
+      names = "--seconds-per-batch-size",
+      defaultValue = "2",
+      description = "Seconds of raw ORT at each batch size.")
   double secondsPerBatchSize;
 
   @Option(

@@ -19,7 +19,10 @@ public final class FramesBenchCommand implements Callable<Integer> {
 
   @Mixin BatchOptions batch;
 
-  @Option(names = "--seconds-per-batch-size", defaultValue = "2")
+  @Option(
+      names = "--seconds-per-batch-size",
+      defaultValue = "2",
+      description = "Seconds of raw ORT at each batch size.")
   double secondsPerBatchSize;
 
   @Option(names = "--seconds", defaultValue = "60", description = "Seconds per live run.")
