@@ -26,22 +26,22 @@ import streaminfer.broker.Topics;
  * from its first output to its last by watching the output topic's end offsets, so consumer-group
  * start-up is not counted and no reader competes for the CPU.
  */
-final class Backlog implements AutoCloseable {
+public final class Backlog implements AutoCloseable {
   /** A record to put in the backlog. */
-  record Keyed(String key, byte[] value) {}
+  public record Keyed(String key, byte[] value) {}
 
   private final String bootstrap;
   private final Admin admin;
   private final int partitions;
 
-  Backlog(String bootstrap, int partitions) {
+  public Backlog(String bootstrap, int partitions) {
     this.bootstrap = bootstrap;
     this.partitions = partitions;
     this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
   }
 
   /** A consumer in its own group, subscribed to {@code topic} from its first record. */
-  static KafkaConsumer<String, byte[]> readerFromStart(
+  public static KafkaConsumer<String, byte[]> readerFromStart(
       String bootstrap, String topic, String group) {
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
@@ -58,7 +58,8 @@ final class Backlog implements AutoCloseable {
     return consumer;
   }
 
-  void fill(String topic, String outputTopic, long count, LongFunction<Keyed> records) {
+  /** Creates the phase's topics (input, output, the input's dead letters) and fills the input. */
+  public void fill(String topic, String outputTopic, long count, LongFunction<Keyed> records) {
     Topics.ensure(bootstrap, List.of(topic, outputTopic, topic + ".dlq"), partitions);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
@@ -83,7 +84,7 @@ final class Backlog implements AutoCloseable {
    * Waits until {@code outputTopic} holds {@code expected} records; the rate counts the records
    * after the first one seen, over the time since it was seen.
    */
-  Throughput timeUntil(String phase, String outputTopic, long expected, Duration deadline)
+  public Throughput timeUntil(String phase, String outputTopic, long expected, Duration deadline)
       throws Exception {
     return timeUntil(phase, outputTopic, 0, expected, deadline);
   }
@@ -92,7 +93,7 @@ final class Backlog implements AutoCloseable {
    * As {@link #timeUntil(String, String, long, Duration)}, but the clock starts only once {@code
    * warmup} outputs are there: the first records pay for class loading and JIT compilation.
    */
-  Throughput timeUntil(
+  public Throughput timeUntil(
       String phase, String outputTopic, long warmup, long expected, Duration deadline)
       throws Exception {
     long end = System.nanoTime() + deadline.toNanos();
@@ -124,7 +125,7 @@ final class Backlog implements AutoCloseable {
    * Deletes a phase's topics, so the next phase finds the broker as this one did (deleting also
    * drops their pages from the page cache instead of leaving them to write back).
    */
-  void delete(String... topics) throws Exception {
+  public void delete(String... topics) throws Exception {
     List<String> names = new java.util.ArrayList<>();
     for (String topic : topics) {
       names.add(topic);

@@ -4,10 +4,10 @@ import streaminfer.batch.BatchConfig;
 import streaminfer.config.ConfigBuilder;
 
 /** The benchmark's batching flags as the engine configuration's keys. */
-final class BenchSettings {
+public final class BenchSettings {
   private BenchSettings() {}
 
-  static ConfigBuilder withBatch(ConfigBuilder builder, BatchConfig batch) {
+  public static ConfigBuilder withBatch(ConfigBuilder builder, BatchConfig batch) {
     return builder
         .defaults("batch.maxSize", batch.maxBatchSize())
         .defaults("batch.maxDelayMillis", batch.maxBatchDelayMillis())

@@ -8,7 +8,7 @@ import streaminfer.runtime.ModelSession;
 import streaminfer.runtime.Tensor;
 
 /** The compute ceiling: a session run back to back on one prepared batch, no Kafka, no queues. */
-final class RawOrt {
+public final class RawOrt {
   private RawOrt() {}
 
   /**
@@ -16,7 +16,7 @@ final class RawOrt {
    *
    * @param row the model input row number {@code i}
    */
-  static Throughput measure(
+  public static Throughput measure(
       ModelSession session, int batch, double seconds, IntFunction<Map<String, Tensor>> row) {
     List<Map<String, Tensor>> rows = new ArrayList<>();
     for (int i = 0; i < batch; i++) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import streaminfer.client.PacedProducer;
 import streaminfer.config.EngineSettings;
 import streaminfer.config.PipelineSettings;
 import streaminfer.family.DemoSource;

@@ -1,8 +1,11 @@
 package streaminfer.cli;
 
+import java.util.Collection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import streaminfer.config.ConfigException;
+import streaminfer.family.FamilyModule;
+import streaminfer.family.FamilyModules;
 import streaminfer.stream.KafkaConnectionException;
 
 /** The {@code streaminfer} executable. */
@@ -26,11 +29,16 @@ public final class Main implements Runnable {
   }
 
   /**
-   * The command tree; a configuration error ends the command with its one-line message (the key,
-   * the value, what is allowed) and exit status 2, not a stack trace.
+   * The command tree, with every family module's produce and bench commands; a configuration error
+   * ends the command with its one-line message (the key, the value, what is allowed) and exit
+   * status 2, not a stack trace.
    */
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Main());
+    // Families bring their own produce and bench subcommands; this class names none of them.
+    Collection<FamilyModule<?>> modules = FamilyModules.discover().all();
+    ProduceCommand.addFamilyCommands(commandLine.getSubcommands().get("produce"), modules);
+    BenchCommand.addFamilyCommands(commandLine.getSubcommands().get("bench"), modules);
     commandLine.setExecutionExceptionHandler(
         (error, line, parsed) -> {
           if (error instanceof ConfigException) {

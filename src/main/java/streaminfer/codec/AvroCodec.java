@@ -62,8 +62,8 @@ public final class AvroCodec<T extends SpecificRecord> {
   }
 
   /**
-   * A codec for a generated record class. Its schema is registered in {@code writerSchemas} (if it
-   * is not already) because that is the schema it writes with.
+   * A codec for a record class the Avro compiler made from a schema. Its schema is registered in
+   * {@code writerSchemas} (if it is not already) because that is the schema it writes with.
    */
   public static <T extends SpecificRecord> AvroCodec<T> forType(
       Class<T> type, WriterSchemas writerSchemas) {

@@ -109,7 +109,7 @@ final class DirectDatumReader<T> implements DatumReader<T> {
   }
 
   private static Object readString(Schema s, Decoder in) throws IOException {
-    // Generated classes built with stringType String mark their strings; others expect Utf8.
+    // Classes compiled with stringType String mark their strings; others expect Utf8.
     return "String".equals(s.getProp(JAVA_STRING_PROP)) ? in.readString() : in.readString(null);
   }
 

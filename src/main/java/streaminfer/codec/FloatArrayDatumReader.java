@@ -8,9 +8,9 @@ import org.apache.avro.specific.SpecificDatumReader;
 
 /**
  * Reads every {@code array<float>} into a {@link FloatList} without boxing. Avro 1.12's default
- * "fast reader" builds a boxed {@code GenericData.Array<Float>} and cannot be extended, so the
- * {@link SpecificData} given here must have the fast reader disabled for this override to run. Safe
- * to share across threads once constructed: Avro keeps the resolving decoders per thread.
+ * "fast reader" builds a boxed array of {@code Float} and cannot be extended, so the {@link
+ * SpecificData} given here must have the fast reader disabled for this override to run. Safe to
+ * share across threads once constructed: Avro keeps the resolving decoders per thread.
  */
 final class FloatArrayDatumReader<T> extends SpecificDatumReader<T> {
   FloatArrayDatumReader(Schema writer, Schema reader, SpecificData data) {

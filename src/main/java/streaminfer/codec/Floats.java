@@ -32,7 +32,7 @@ public final class Floats {
    * tensor, without an intermediate array.
    *
    * @throws IndexOutOfBoundsException if the values do not fit
-   * @throws NullPointerException if a generic list holds a null element
+   * @throws NullPointerException if a list of another kind holds a null element
    */
   public static void copyTo(List<Float> values, float[] destination, int offset) {
     Objects.checkFromIndexSize(offset, values.size(), destination.length);

@@ -1,10 +1,18 @@
 package streaminfer.codec;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -14,17 +22,8 @@ import org.apache.avro.SchemaNormalization;
 import org.apache.avro.SchemaParseException;
 import org.apache.avro.SchemaParser;
 import org.apache.avro.message.SchemaStore;
-import streaminfer.v1.Detections;
-import streaminfer.v1.DialogueReply;
-import streaminfer.v1.DialogueTurn;
-import streaminfer.v1.Frame;
-import streaminfer.v1.FrameScore;
-import streaminfer.v1.GameState;
-import streaminfer.v1.GeneExpression;
-import streaminfer.v1.GenePanel;
-import streaminfer.v1.GeneratedImage;
-import streaminfer.v1.GenerationRequest;
-import streaminfer.v1.Segmentations;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The writer schemas this process can read, by CRC-64-AVRO fingerprint of their parsing canonical
@@ -33,20 +32,16 @@ import streaminfer.v1.Segmentations;
  * happen on every decode while schemas may be added at any time.
  */
 public final class WriterSchemas implements SchemaStore {
-  /** Every top-level v1 record, i.e. every value that travels on a topic. */
-  public static final List<Schema> V1 =
-      List.of(
-          GenePanel.getClassSchema(),
-          GeneExpression.getClassSchema(),
-          Frame.getClassSchema(),
-          Detections.getClassSchema(),
-          Segmentations.getClassSchema(),
-          FrameScore.getClassSchema(),
-          GenerationRequest.getClassSchema(),
-          GeneratedImage.getClassSchema(),
-          DialogueTurn.getClassSchema(),
-          DialogueReply.getClassSchema(),
-          GameState.getClassSchema());
+  /** Where the build copies the repository's {@code schemas/} tree on the class path (pom.xml). */
+  static final String BUNDLED = "streaminfer/v1/schemas";
+
+  /**
+   * Every top-level v1 record, i.e. every value that travels on a topic: the record of each {@code
+   * *.avsc} file at the top of the bundled {@code schemas/} tree ({@code common/} holds the types
+   * they share), as its compiled class declares it. Read from the tree, so a new schema file is a
+   * new entry here without naming it in code.
+   */
+  public static final List<Schema> V1 = bundledTopLevelRecords();
 
   private final ConcurrentMap<Long, Schema> byFingerprint = new ConcurrentHashMap<>();
 
@@ -124,6 +119,68 @@ public final class WriterSchemas implements SchemaStore {
         register(schema);
         records.add(schema);
       }
+    }
+    return List.copyOf(records);
+  }
+
+  private static List<Schema> bundledTopLevelRecords() {
+    URL url = WriterSchemas.class.getClassLoader().getResource(BUNDLED);
+    if (url == null) {
+      throw new IllegalStateException(
+          BUNDLED + " is not on the class path: the build copies schemas/ there");
+    }
+    try {
+      URI uri = url.toURI();
+      if (!"jar".equals(uri.getScheme())) {
+        return topLevelRecords(Path.of(uri));
+      }
+      FileSystem jar;
+      try {
+        jar = FileSystems.newFileSystem(uri, Map.of());
+      } catch (FileSystemAlreadyExistsException e) {
+        // Someone else opened the jar as a file system; theirs to close.
+        return topLevelRecords(FileSystems.getFileSystem(uri).getPath(BUNDLED));
+      }
+      try (jar) {
+        return topLevelRecords(jar.getPath(BUNDLED));
+      }
+    } catch (IOException | URISyntaxException | SchemaParseException e) {
+      throw new IllegalStateException("cannot read the schemas bundled at " + url, e);
+    }
+  }
+
+  private static List<Schema> topLevelRecords(Path root) throws IOException {
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(root)) {
+      files =
+          walk.filter(p -> p.getFileName().toString().endsWith(".avsc") && Files.isRegularFile(p))
+              .sorted()
+              .toList();
+    }
+    SchemaParser parser = new SchemaParser();
+    List<SchemaParser.ParseResult> topLevel = new ArrayList<>();
+    for (Path file : files) {
+      try (InputStream in = Files.newInputStream(file)) {
+        SchemaParser.ParseResult parsed = parser.parse(in);
+        if (root.relativize(file).getNameCount() == 1) {
+          topLevel.add(parsed);
+        }
+      }
+    }
+    SpecificData compiled = new SpecificData(WriterSchemas.class.getClassLoader());
+    List<Schema> records = new ArrayList<>();
+    for (SchemaParser.ParseResult parsed : topLevel) {
+      Schema schema = parser.resolve(parsed);
+      if (schema.getType() != Schema.Type.RECORD) {
+        continue;
+      }
+      // The compiled class's schema carries the Java string type the codecs read with; same
+      // fingerprint as the file's.
+      Class<?> type = compiled.getClass(schema);
+      records.add(
+          type != null && SpecificRecord.class.isAssignableFrom(type)
+              ? compiled.getSchema(type)
+              : schema);
     }
     return List.copyOf(records);
   }

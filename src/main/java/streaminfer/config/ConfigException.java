@@ -11,7 +11,7 @@ public final class ConfigException extends RuntimeException {
     this.key = key;
   }
 
-  /** The dotted path of the offending key, e.g. {@code pipelines[ssd].batch.maxSize}. */
+  /** The dotted path of the offending key, e.g. {@code pipelines[cameras].batch.maxSize}. */
   public String key() {
     return key;
   }

@@ -43,12 +43,17 @@ public interface FamilyModule<S> {
     return Optional.empty();
   }
 
-  /** Picocli command objects added under {@code streaminfer produce}. */
+  /**
+   * Picocli command objects added under {@code streaminfer produce}, each by its {@code @Command}
+   * name; new objects on every call, since picocli binds a command line's options into them. They
+   * live in the family's {@code tools} subpackage: clients of the engine, free to use Kafka
+   * clients.
+   */
   default List<Object> produceCommands() {
     return List.of();
   }
 
-  /** Picocli command objects added under {@code streaminfer bench}. */
+  /** Picocli command objects added under {@code streaminfer bench}; as {@link #produceCommands}. */
   default List<Object> benchCommands() {
     return List.of();
   }

@@ -8,8 +8,10 @@ import streaminfer.runtime.Tensor;
  * input (in the input's dtype), and the named output rows back to an output record. Knows nothing
  * of Kafka or batching.
  *
- * <p>Threading: {@link #toInputs} runs on the event loop and must be cheap; {@link #toOutput} runs
- * on the inference worker thread. Implementations are immutable.
+ * <p>Threading: {@link #toInputs} runs on the executor the module gives its pipeline for decoding:
+ * the event loop itself for cheap inputs (it must then be cheap), {@link FamilyContext#workers} for
+ * costly ones such as images; {@link #toOutput} runs on the inference worker thread.
+ * Implementations are immutable.
  */
 public interface FamilyTask<I, O> {
   /**

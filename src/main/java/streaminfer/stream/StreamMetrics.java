@@ -8,7 +8,7 @@ public interface StreamMetrics {
 
   void deadLettered(String reason);
 
-  /** A record the processor chose not to answer (a stale frame in live mode). */
+  /** A record the processor chose not to answer (a stale input in live mode). */
   void skipped();
 
   void inFlight(int records);

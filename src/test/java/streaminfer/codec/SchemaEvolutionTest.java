@@ -1,6 +1,7 @@
 package streaminfer.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,10 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import streaminfer.v1.GeneExpression;
@@ -81,6 +87,29 @@ class SchemaEvolutionTest {
       assertEquals(
           WriterSchemas.fingerprint(v1),
           WriterSchemas.fingerprint(fromFiles.findByFingerprint(WriterSchemas.fingerprint(v1))));
+    }
+  }
+
+  @Test
+  void v1HoldsTheCompiledSchemaOfEveryTopLevelFileOfTheRepositorysSchemas() throws IOException {
+    Set<String> files;
+    try (Stream<Path> list = Files.list(Path.of("schemas"))) {
+      files =
+          list.map(p -> p.getFileName().toString())
+              .filter(name -> name.endsWith(".avsc"))
+              .map(name -> "streaminfer.v1." + name.substring(0, name.length() - ".avsc".length()))
+              .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    assertEquals(
+        files,
+        WriterSchemas.V1.stream()
+            .map(Schema::getFullName)
+            .collect(Collectors.toCollection(TreeSet::new)));
+    for (Schema v1 : WriterSchemas.V1) {
+      assertSame(
+          SpecificData.get().getSchema(SpecificData.get().getClass(v1)), v1, v1.getFullName());
+      assertSame(v1, schemas.findByFingerprint(WriterSchemas.fingerprint(v1)), v1.getFullName());
     }
   }
 

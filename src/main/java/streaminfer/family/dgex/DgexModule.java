@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import streaminfer.codec.AvroCodec;
+import streaminfer.codec.WriterSchemas;
 import streaminfer.config.ConfigNode;
 import streaminfer.family.DemoSource;
 import streaminfer.family.FamilyContext;
@@ -12,6 +13,8 @@ import streaminfer.family.FamilyModule;
 import streaminfer.family.ModelRole;
 import streaminfer.family.NoSettings;
 import streaminfer.family.TopicSpec;
+import streaminfer.family.dgex.tools.DgexBenchCommand;
+import streaminfer.family.dgex.tools.GenePanelsCommand;
 import streaminfer.pipeline.ModelPipeline;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.stream.RecordProcessor;
@@ -68,8 +71,7 @@ public final class DgexModule implements FamilyModule<NoSettings> {
   public Optional<DemoSource> demo(Path modelsDir) {
     Path version = new ModelRepository(modelsDir).versionDirectory(NAME, OptionalInt.empty());
     SyntheticPanels panels = SyntheticPanels.fromGolden(version, 42);
-    AvroCodec<GenePanel> codec =
-        AvroCodec.forType(GenePanel.class, streaminfer.codec.WriterSchemas.v1());
+    AvroCodec<GenePanel> codec = AvroCodec.forType(GenePanel.class, WriterSchemas.v1());
     return Optional.of(
         new DemoSource(
             DEMO_PANELS_PER_SECOND,
@@ -78,5 +80,15 @@ public final class DgexModule implements FamilyModule<NoSettings> {
               return new DemoSource.KeyedValue(key, codec.encode(panels.next(key)));
             },
             () -> {}));
+  }
+
+  @Override
+  public List<Object> produceCommands() {
+    return List.of(new GenePanelsCommand());
+  }
+
+  @Override
+  public List<Object> benchCommands() {
+    return List.of(new DgexBenchCommand());
   }
 }

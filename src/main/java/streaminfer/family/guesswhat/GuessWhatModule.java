@@ -13,6 +13,8 @@ import streaminfer.family.FamilyContext;
 import streaminfer.family.FamilyModule;
 import streaminfer.family.ModelRole;
 import streaminfer.family.TopicSpec;
+import streaminfer.family.guesswhat.tools.DialogueBenchCommand;
+import streaminfer.family.guesswhat.tools.DialogueCommand;
 import streaminfer.pipeline.BatchedModel;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.stream.RecordProcessor;
@@ -109,5 +111,15 @@ public final class GuessWhatModule implements FamilyModule<GuessWhatSettings> {
                   gameId, codec.encode(games.get((int) (n % games.size())).selfPlayTurn(gameId)));
             },
             () -> {}));
+  }
+
+  @Override
+  public List<Object> produceCommands() {
+    return List.of(new DialogueCommand());
+  }
+
+  @Override
+  public List<Object> benchCommands() {
+    return List.of(new DialogueBenchCommand());
   }
 }

@@ -11,6 +11,8 @@ import streaminfer.family.FamilyContext;
 import streaminfer.family.FamilyModule;
 import streaminfer.family.ModelRole;
 import streaminfer.family.TopicSpec;
+import streaminfer.family.ssd.tools.FramesBenchCommand;
+import streaminfer.family.ssd.tools.FramesCommand;
 import streaminfer.pipeline.BatchedModel;
 import streaminfer.pipeline.ModelPipeline;
 import streaminfer.runtime.ModelMetadata;
@@ -85,5 +87,15 @@ public final class SsdModule implements FamilyModule<SsdSettings> {
               return new DemoSource.KeyedValue(frame.getStreamId(), codec.encode(frame));
             },
             camera));
+  }
+
+  @Override
+  public List<Object> produceCommands() {
+    return List.of(new FramesCommand());
+  }
+
+  @Override
+  public List<Object> benchCommands() {
+    return List.of(new FramesBenchCommand());
   }
 }

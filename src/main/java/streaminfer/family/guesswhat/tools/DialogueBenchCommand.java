@@ -1,0 +1,42 @@
+package streaminfer.family.guesswhat.tools;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import streaminfer.bench.BatchOptions;
+import streaminfer.bench.BenchBroker;
+
+/** {@code bench dialogue}: {@link DialogueBenchmark} with its options from the command line. */
+@Command(
+    name = "dialogue",
+    mixinStandardHelpOptions = true,
+    description = "GuessWhat?! self-play: the players in process, then the engine through Kafka.")
+public final class DialogueBenchCommand implements Callable<Integer> {
+  @Mixin BenchBroker broker;
+
+  @Mixin BatchOptions batch;
+
+  @Option(
+      names = "--concurrent-games",
+      defaultValue = "256",
+      description = "Games in flight at once.")
+  int concurrentGames;
+
+  @Override
+  public Integer call() throws Exception {
+    broker.run(
+        bootstrap ->
+            new DialogueBenchmark(
+                    new DialogueBenchmark.Options(
+                        bootstrap,
+                        broker.modelsDir(),
+                        batch.batchConfig(),
+                        batch.intraOpThreads(),
+                        broker.partitions(),
+                        concurrentGames),
+                    System.out)
+                .run());
+    return 0;
+  }
+}
