@@ -11,6 +11,7 @@ import streaminfer.family.FamilyContext;
 import streaminfer.family.FamilyModule;
 import streaminfer.family.ModelRole;
 import streaminfer.family.TopicSpec;
+import streaminfer.family.ssd.tools.ColdStartBenchCommand;
 import streaminfer.family.ssd.tools.FramesBenchCommand;
 import streaminfer.family.ssd.tools.FramesCommand;
 import streaminfer.pipeline.BatchedModel;
@@ -96,6 +97,6 @@ public final class SsdModule implements FamilyModule<SsdSettings> {
 
   @Override
   public List<Object> benchCommands() {
-    return List.of(new FramesBenchCommand());
+    return List.of(new FramesBenchCommand(), new ColdStartBenchCommand());
   }
 }

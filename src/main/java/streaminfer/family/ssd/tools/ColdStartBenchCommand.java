@@ -1,0 +1,261 @@
+package streaminfer.family.ssd.tools;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import streaminfer.bench.Backlog;
+import streaminfer.bench.BenchBroker;
+import streaminfer.broker.Topics;
+import streaminfer.codec.AvroCodec;
+import streaminfer.codec.WriterSchemas;
+import streaminfer.source.SyntheticCameras;
+import streaminfer.v1.Detections;
+import streaminfer.v1.Frame;
+
+/**
+ * {@code bench cold-start}: what a camera sees from a freshly started {@code serve}. Each variant
+ * starts the engine as its own process (a fresh JVM, as a deployment would), waits until it is
+ * ready, then plays one camera at its frame rate; capture-to-detection latency is reported for the
+ * first seconds and for the rest of the run. Variants differ only in model warm-up; the warm-up
+ * variant runs first, so whatever the shared broker gains from the earlier run favours the other.
+ */
+@Command(
+    name = "cold-start",
+    mixinStandardHelpOptions = true,
+    description = "SSD: latency of a freshly started serve, with and without model warm-up.")
+public final class ColdStartBenchCommand implements Callable<Integer> {
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
+  @Mixin BenchBroker broker;
+
+  @Option(names = "--seconds", defaultValue = "60", description = "Seconds the camera plays.")
+  double seconds;
+
+  @Option(names = "--fps", defaultValue = "60", description = "Frames per second.")
+  double fps;
+
+  @Option(
+      names = "--first-seconds",
+      defaultValue = "10",
+      description = "The opening window, reported apart from the rest.")
+  double firstSeconds;
+
+  @Option(
+      names = "--warmup-runs",
+      split = ",",
+      defaultValue = "2,0",
+      description = "The variants: warm-up runs per batch size (0: none), in this order.")
+  List<Integer> warmupRuns;
+
+  private final AvroCodec<Frame> frames = AvroCodec.forType(Frame.class, WriterSchemas.v1());
+  private final AvroCodec<Detections> detections =
+      AvroCodec.forType(Detections.class, WriterSchemas.v1());
+
+  @Override
+  public Integer call() throws Exception {
+    broker.run(
+        bootstrap -> {
+          System.out.printf(
+              "%-10s %8s %8s | %-26s | %-26s%n",
+              "warm-up",
+              "ready s",
+              "frames",
+              "first " + firstSeconds + " s: p50/p99/max ms",
+              "after: p50/p99/max ms");
+          for (int i = 0; i < warmupRuns.size(); i++) {
+            run(bootstrap, warmupRuns.get(i), "cold-" + i + "-");
+          }
+        });
+    return 0;
+  }
+
+  private void run(String bootstrap, int runs, String prefix) throws Exception {
+    Topics.ensure(bootstrap, List.of(prefix + "frames"), broker.partitions());
+    Path config = Files.createTempFile("streaminfer-cold-start", ".yaml");
+    int port = freePort();
+    Files.writeString(
+        config,
+        """
+        kafka: {bootstrap.servers: '%s'}
+        models: {dir: '%s'}
+        topics: {prefix: '%s'}
+        ops: {port: %d, reportEverySeconds: 0}
+        pipelines:
+          - name: ssd
+            maxInputAgeMillis: 500
+            intraOpThreads: 1
+            device: cpu
+            batch: {maxSize: 16, concurrency: 2}
+            warmup: {runs: %d}
+        """
+            .formatted(bootstrap, broker.modelsDir().toAbsolutePath(), prefix, port, runs));
+    Path log = Files.createTempFile("streaminfer-cold-start", ".log");
+    long launched = System.nanoTime();
+    Process engine =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                ownJar().toString(),
+                "serve",
+                "--config",
+                config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try {
+      awaitReady(port, engine, log);
+      double readySeconds = (System.nanoTime() - launched) / 1e9;
+      List<double[]> arrivals = play(bootstrap, prefix);
+      long first = Math.round(firstSeconds * 1000);
+      List<Double> opening = new ArrayList<>();
+      List<Double> after = new ArrayList<>();
+      double start = arrivals.isEmpty() ? 0 : arrivals.get(0)[0];
+      for (double[] arrival : arrivals) {
+        (arrival[0] - start < first ? opening : after).add(arrival[1]);
+      }
+      System.out.printf(
+          "%-10s %8.1f %8d | %-26s | %-26s%n",
+          runs == 0 ? "none" : runs + " runs",
+          readySeconds,
+          arrivals.size(),
+          summary(opening),
+          summary(after));
+    } finally {
+      engine.destroy();
+      engine.waitFor(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Plays the camera; returns per detection its capture time and latency, in capture order. */
+  private List<double[]> play(String bootstrap, String prefix) throws Exception {
+    List<double[]> arrivals = Collections.synchronizedList(new ArrayList<>());
+    Thread reader =
+        new Thread(
+            () -> {
+              try (KafkaConsumer<String, byte[]> consumer =
+                  Backlog.readerFromStart(
+                      bootstrap, prefix + "detections", "cold-start-" + prefix)) {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos((long) seconds + 15);
+                long expected = Math.round(seconds * fps);
+                while (arrivals.size() < expected && System.nanoTime() < end) {
+                  for (ConsumerRecord<String, byte[]> record :
+                      consumer.poll(Duration.ofMillis(20))) {
+                    Detections answer = detections.decode(record.value());
+                    double captured = answer.getCaptureTimeMicros() / 1000.0;
+                    // The output's timestamp is when the engine produced it.
+                    arrivals.add(new double[] {captured, record.timestamp() - captured});
+                  }
+                }
+              }
+            },
+            "cold-start-reader");
+    reader.start();
+    long period = Math.round(1e9 / fps);
+    try (KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(
+                Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    bootstrap,
+                    ProducerConfig.LINGER_MS_CONFIG,
+                    "0"),
+                new StringSerializer(),
+                new ByteArraySerializer());
+        SyntheticCameras camera = new SyntheticCameras("cam", 1, 320, 320, 0.85f, 13)) {
+      long begin = System.nanoTime();
+      for (long tick = 0; tick < Math.round(seconds * fps); tick++) {
+        long wait = begin + tick * period - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        Frame frame = camera.next(0).frame();
+        producer.send(
+            new ProducerRecord<>(prefix + "frames", frame.getStreamId(), frames.encode(frame)));
+      }
+    }
+    reader.join();
+    List<double[]> sorted = new ArrayList<>(arrivals);
+    sorted.sort((a, b) -> Double.compare(a[0], b[0]));
+    return sorted;
+  }
+
+  private static String summary(List<Double> latencies) {
+    if (latencies.isEmpty()) {
+      return "-";
+    }
+    List<Double> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    return String.format(
+        "%.1f / %.1f / %.1f (n=%d)",
+        sorted.get(sorted.size() / 2),
+        sorted.get(Math.min(sorted.size() - 1, (int) (0.99 * sorted.size()))),
+        sorted.get(sorted.size() - 1),
+        sorted.size());
+  }
+
+  private static void awaitReady(int port, Process engine, Path log) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!engine.isAlive()) {
+        throw new IllegalStateException("the engine exited; its log: " + log);
+      }
+      try {
+        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException(
+        "the engine was not ready within " + READY_TIMEOUT + "; " + log);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static Path ownJar() throws Exception {
+    Path location =
+        Path.of(
+            ColdStartBenchCommand.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+    if (!location.toString().endsWith(".jar")) {
+      throw new IllegalStateException(
+          "bench cold-start starts the engine from the packaged jar; run it with java -jar");
+    }
+    return location;
+  }
+}
