@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.Producer;
 import streaminfer.stream.Emitter;
@@ -20,7 +22,8 @@ public final class StreamState implements AutoCloseable {
       CompletableFuture.completedFuture(null);
 
   private final PartitionFence fence = new PartitionFence();
-  private final PartitionWriter writer = new PartitionWriter();
+  private final ExecutorService acks;
+  private final PartitionWriter writer;
   private final ChangelogStores stores;
   private final FencedEmitter emitter;
 
@@ -34,6 +37,14 @@ public final class StreamState implements AutoCloseable {
       UnaryOperator<String> topicName,
       String inputTopic,
       Set<String> outputTopics) {
+    this.acks =
+        Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "state-acks-" + inputTopic);
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.writer = new PartitionWriter(acks);
     this.stores = new ChangelogStores(kafka, topicName, inputTopic, fence, writer);
     this.emitter = new FencedEmitter(outputTopics, fence, writer);
   }
@@ -86,5 +97,6 @@ public final class StreamState implements AutoCloseable {
   @Override
   public void close() {
     stores.close();
+    acks.shutdown();
   }
 }
