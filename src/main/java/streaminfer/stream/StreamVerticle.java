@@ -10,18 +10,18 @@ import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +36,9 @@ import streaminfer.stream.state.StreamState;
  * letter.
  *
  * <p>Backpressure: when {@code maxInFlightRecords} records are unacknowledged the consumer is
- * paused; it resumes at half that. Threading: every field is confined to this verticle's event
- * loop; completions from worker threads hop back with {@code runOnContext}.
+ * paused; it resumes at half that. Threading: every field is confined to this verticle's event loop
+ * (but {@link #fenceRevoked}, on the poll thread, which touches only the thread-safe state and
+ * producer); completions from worker threads hop back with {@code runOnContext}.
  */
 public final class StreamVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StreamVerticle.class);
@@ -73,8 +74,7 @@ public final class StreamVerticle extends VerticleBase {
     // State writes and emitted records share the outputs' producer (one transaction, later).
     state.attach(producer.unwrap());
     consumer =
-        KafkaConsumer.create(
-            vertx, consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer.create(vertx, new FencingConsumer(consumerConfig(), this::fenceRevoked));
     consumer.exceptionHandler(
         error -> {
           // Closing the consumer wakes its poll up; that is the stop, not a failure.
@@ -329,24 +329,40 @@ public final class StreamVerticle extends VerticleBase {
   /**
    * Revoked partitions get a last commit; records of theirs still in flight are produced but no
    * longer committed here, so the new owner redelivers them (at-least-once, never lost). Their
-   * state writes and emitted records are refused from now on, and a record refused so is dropped.
+   * state writes and emitted records were refused already ({@link #fenceRevoked}), and a record
+   * refused so is dropped.
    */
   private void onRevoked(Set<TopicPartition> revoked) {
-    // Fence first: from here on nothing is written for these partitions' state.
-    state.revoked(partitionNumbers(revoked));
     commit();
     List.copyOf(revoked).forEach(lanes::remove);
+  }
+
+  /**
+   * Runs on the consumer's poll thread, before it rejoins the group: from here on nothing is
+   * written for these partitions' state, and what was written is acknowledged before another
+   * instance can be assigned them and read their changelog.
+   */
+  private void fenceRevoked(Collection<org.apache.kafka.common.TopicPartition> revoked) {
+    Set<Integer> partitions =
+        revoked.stream()
+            .filter(partition -> partition.topic().equals(config.inputTopic()))
+            .map(org.apache.kafka.common.TopicPartition::partition)
+            .collect(Collectors.toUnmodifiableSet());
+    state.revoked(partitions);
+    if (!partitions.isEmpty()) {
+      producer.unwrap().flush();
+    }
   }
 
   private Set<Integer> partitionNumbers(Set<TopicPartition> partitions) {
     return partitions.stream()
         .filter(partition -> partition.getTopic().equals(config.inputTopic()))
         .map(TopicPartition::getPartition)
-        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        .collect(Collectors.toUnmodifiableSet());
   }
 
-  private Map<String, String> consumerConfig() {
-    Map<String, String> props = new HashMap<>();
+  private Map<String, Object> consumerConfig() {
+    Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

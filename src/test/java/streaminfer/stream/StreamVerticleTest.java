@@ -49,7 +49,7 @@ class StreamVerticleTest {
   @BeforeEach
   void startBroker() {
     broker = EmbeddedKafkaBroker.start(BrokerConfig.defaults(dataDir));
-    Topics.ensure(broker.bootstrapServers(), List.of("in", "out", "in.dlq"), 2);
+    Topics.ensure(broker.bootstrapServers(), List.of("in", "out", "side", "in.dlq"), 2);
   }
 
   @AfterEach
