@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ import streaminfer.stream.KafkaPreflight;
 import streaminfer.stream.RecordProcessor;
 import streaminfer.stream.StreamConfig;
 import streaminfer.stream.StreamVerticle;
+import streaminfer.stream.state.StreamState;
 
 /**
  * The running engine: loads and verifies the models (a bad model fails the start), creates missing
@@ -46,6 +48,7 @@ public final class Engine implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final List<BatchedModel> models;
   private final List<RecordProcessor> processors;
+  private final List<StreamState> states;
   private final List<PipelineMetrics> metrics;
   private final List<String> streamDeployments;
   private final KafkaProbe probe;
@@ -57,6 +60,7 @@ public final class Engine implements AutoCloseable {
       PrometheusMeterRegistry registry,
       List<BatchedModel> models,
       List<RecordProcessor> processors,
+      List<StreamState> states,
       List<PipelineMetrics> metrics,
       List<String> streamDeployments,
       KafkaProbe probe,
@@ -66,6 +70,7 @@ public final class Engine implements AutoCloseable {
     this.registry = registry;
     this.models = models;
     this.processors = processors;
+    this.states = states;
     this.metrics = metrics;
     this.streamDeployments = streamDeployments;
     this.probe = probe;
@@ -80,6 +85,7 @@ public final class Engine implements AutoCloseable {
     ModelRepository repository = new ModelRepository(settings.modelsDir());
     List<BatchedModel> models = new ArrayList<>();
     List<RecordProcessor> processors = new ArrayList<>();
+    List<StreamState> states = new ArrayList<>();
     List<PipelineMetrics> metrics = new ArrayList<>();
     List<StreamVerticle> streams = new ArrayList<>();
     List<KafkaProbe.LaggingGroup> groups = new ArrayList<>();
@@ -101,6 +107,8 @@ public final class Engine implements AutoCloseable {
         loaded.values().forEach(model -> describe(registry, model.session()));
         metrics.add(pipelineMetrics);
         StreamConfig stream = streamConfig(settings, pipeline);
+        StreamState state = StreamState.of(stream, topic -> settings.topicPrefix() + topic);
+        states.add(state);
         List<String> topics = new ArrayList<>();
         topics.add(pipeline.inputTopic());
         topics.addAll(pipeline.outputTopics().values());
@@ -120,10 +128,10 @@ public final class Engine implements AutoCloseable {
                         pipeline.maxInputAge(),
                         registry,
                         Clock.systemUTC(),
-                        topic -> settings.topicPrefix() + topic,
-                        settings.kafka()));
+                        state.stores(),
+                        state.emitter()));
         processors.add(processor);
-        streams.add(new StreamVerticle(stream, processor, pipelineMetrics));
+        streams.add(new StreamVerticle(stream, processor, state, pipelineMetrics));
         groups.add(
             new KafkaProbe.LaggingGroup(stream.groupId(), stream.inputTopic(), pipelineMetrics));
       }
@@ -166,9 +174,10 @@ public final class Engine implements AutoCloseable {
           settings.ops().bindAddress(),
           ops.actualPort());
       return new Engine(
-          vertx, registry, models, processors, metrics, deployments, probe, ops, workers);
+          vertx, registry, models, processors, states, metrics, deployments, probe, ops, workers);
     } catch (RuntimeException e) {
       processors.forEach(RecordProcessor::close);
+      states.forEach(StreamState::close);
       models.forEach(BatchedModel::close);
       workers.shutdownNow();
       vertx.close();
@@ -178,10 +187,11 @@ public final class Engine implements AutoCloseable {
 
   private static StreamConfig streamConfig(EngineSettings settings, PipelineSettings pipeline) {
     return new StreamConfig(
+        pipeline.name(),
         settings.bootstrapServers(),
         pipeline.groupId(),
         pipeline.inputTopic(),
-        pipeline.outputTopics().values().iterator().next(),
+        Set.copyOf(pipeline.outputTopics().values()),
         pipeline.deadLetterTopic(),
         pipeline.maxInFlightRecords(),
         StreamConfig.DEFAULT_COMMIT_INTERVAL_MILLIS,
@@ -252,6 +262,7 @@ public final class Engine implements AutoCloseable {
     }
     workers.shutdown();
     processors.forEach(RecordProcessor::close);
+    states.forEach(StreamState::close);
     models.forEach(BatchedModel::close);
     probe.close();
     await(vertx.close());

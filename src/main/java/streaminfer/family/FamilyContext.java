@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import streaminfer.codec.WriterSchemas;
 import streaminfer.pipeline.BatchedModel;
+import streaminfer.stream.Emitter;
+import streaminfer.stream.state.StateStores;
 
 /**
  * What a family's processor is built from, for one pipeline.
@@ -19,8 +21,9 @@ import streaminfer.pipeline.BatchedModel;
  * @param outputTopics the output topic of each role the family declares
  * @param maxInputAge live mode: inputs captured longer ago are skipped; empty serves every input
  * @param registry for meters of the family's own (beyond records, batches and latency)
- * @param stateTopic names the topic of a family's own state: the engine's topic prefix applied
- * @param kafka the Kafka client properties (bootstrap and security) every client must take
+ * @param stores the family's state, changelog-backed and restored by the stream layer: open them
+ *     while building the processor
+ * @param emitter outputs not caused by an input record (a timer's notices)
  */
 public record FamilyContext(
     String pipeline,
@@ -32,13 +35,12 @@ public record FamilyContext(
     Optional<Duration> maxInputAge,
     MeterRegistry registry,
     Clock clock,
-    java.util.function.UnaryOperator<String> stateTopic,
-    Map<String, String> kafka) {
+    StateStores stores,
+    Emitter emitter) {
 
   public FamilyContext {
     models = Map.copyOf(models);
     outputTopics = Map.copyOf(outputTopics);
-    kafka = Map.copyOf(kafka);
   }
 
   public BatchedModel model(String role) {

@@ -1,5 +1,6 @@
 package streaminfer.pipeline;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -9,47 +10,64 @@ import streaminfer.codec.AvroCodec;
 import streaminfer.family.FamilyTask;
 import streaminfer.family.StaleInputException;
 import streaminfer.runtime.Tensor;
+import streaminfer.stream.ModelFailure;
+import streaminfer.stream.Output;
 import streaminfer.stream.RecordProcessor;
 
 /**
  * Binds a model family to the stream: decode, preprocess, batched inference, postprocess, encode.
  * Decoding and preprocessing run on {@code preprocessing} (the event loop itself for cheap
  * families, a worker pool for image decoding); postprocessing and encoding run on the inference
- * worker. A stale input completes with no output (skipped), not with a failure.
+ * worker. A stale input completes with no output (skipped), not with a failure. A failure once the
+ * model took the record names the model version ({@link ModelFailure}).
  */
 public final class ModelPipeline<I extends SpecificRecord, O extends SpecificRecord>
     implements RecordProcessor {
+  private static final CompletableFuture<List<Output>> SKIPPED =
+      CompletableFuture.completedFuture(List.of());
   private final AvroCodec<I> inputCodec;
   private final AvroCodec<O> outputCodec;
   private final FamilyTask<I, O> task;
   private final BatchedModel model;
   private final Executor preprocessing;
+  private final String outputTopic;
+  private final String modelVersion;
 
+  /**
+   * @param outputTopic where every answer goes, keyed like its input
+   */
   public ModelPipeline(
       AvroCodec<I> inputCodec,
       AvroCodec<O> outputCodec,
       FamilyTask<I, O> task,
       BatchedModel model,
-      Executor preprocessing) {
+      Executor preprocessing,
+      String outputTopic) {
     this.inputCodec = inputCodec;
     this.outputCodec = outputCodec;
     this.task = task;
     this.model = model;
     this.preprocessing = preprocessing;
+    this.outputTopic = outputTopic;
+    this.modelVersion =
+        model.session().metadata().name() + "/" + model.session().metadata().version();
   }
 
   @Override
-  public CompletionStage<byte[]> process(int partition, String key, byte[] value) {
+  public CompletionStage<List<Output>> process(int partition, String key, byte[] value) {
     return CompletableFuture.supplyAsync(() -> prepare(value), preprocessing)
-        .thenCompose(
-            prepared ->
-                prepared == null
-                    ? CompletableFuture.<byte[]>completedFuture(null)
-                    : model
-                        .infer(prepared.row())
-                        .thenApply(
-                            outputs ->
-                                outputCodec.encode(task.toOutput(prepared.input(), outputs))));
+        .thenCompose(prepared -> prepared == null ? SKIPPED : answer(prepared));
+  }
+
+  private CompletableFuture<List<Output>> answer(Prepared<I> prepared) {
+    return model
+        .infer(prepared.row())
+        .thenApply(
+            outputs ->
+                Output.one(
+                    outputTopic, outputCodec.encode(task.toOutput(prepared.input(), outputs))))
+        .exceptionallyCompose(
+            failure -> CompletableFuture.failedFuture(new ModelFailure(modelVersion, failure)));
   }
 
   private record Prepared<I>(I input, Map<String, Tensor> row) {}

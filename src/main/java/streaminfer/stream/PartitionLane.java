@@ -8,8 +8,11 @@ import java.util.OptionalLong;
 /**
  * Order and offsets of one input partition. Records may finish in any order (batches mix partitions
  * and run concurrently), but are released for producing in offset order, and the committable
- * position only moves past a record once it and every record before it has been acknowledged by the
- * broker (produced or dead-lettered).
+ * position only moves past a record once it and every record before it has been acknowledged: every
+ * one of its outputs acknowledged by the broker, or the record dead-lettered.
+ *
+ * <p>A stateful pipeline's lane starts holding its records until the partition's state is restored;
+ * they are then handed to the processor in offset order.
  *
  * <p>Threading: confined to the pipeline's event loop; no locking.
  */
@@ -20,10 +23,12 @@ final class PartitionLane {
     final long offset;
     final long timestamp;
     final String key;
-    private byte[] value;
-    private byte[] output;
+    // Kept until the record is acknowledged: a refused output dead-letters the original value.
+    private final byte[] value;
+    private List<Output> outputs;
     private Throwable failure;
     private boolean done;
+    private int unacknowledgedOutputs;
     private boolean acknowledged;
 
     private Slot(long offset, long timestamp, String key, byte[] value) {
@@ -37,38 +42,58 @@ final class PartitionLane {
       return value;
     }
 
-    byte[] output() {
-      return output;
+    List<Output> outputs() {
+      return outputs;
     }
 
     Throwable failure() {
       return failure;
     }
 
-    /** Records the outcome; a success no longer needs the input (kept only for dead letters). */
-    void finish(byte[] output, Throwable failure) {
+    /** Records the outcome: outputs (none when skipped), or the failure. */
+    void finish(List<Output> outputs, Throwable failure) {
       if (done) {
         throw new IllegalStateException("record at offset " + offset + " finished twice");
       }
-      this.output = output;
+      this.outputs = failure == null && outputs == null ? List.of() : outputs;
       this.failure = failure;
       this.done = true;
-      if (failure == null) {
-        this.value = null;
-      }
+      this.unacknowledgedOutputs = failure == null ? this.outputs.size() : 0;
     }
 
-    /** The output could not be produced: it goes to the dead-letter topic instead. */
-    void redirect(Throwable failure) {
-      this.output = null;
+    /** One output acknowledged; true once all are (and none was refused). */
+    boolean outputAcknowledged() {
+      unacknowledgedOutputs--;
+      return unacknowledgedOutputs == 0 && failure == null;
+    }
+
+    /**
+     * An output could not be produced: the record goes to the dead-letter topic instead. True for
+     * the first refusal only, so a record is dead-lettered once however many outputs fail.
+     */
+    boolean refuse(Throwable failure) {
+      if (this.failure != null) {
+        return false;
+      }
       this.failure = failure;
+      return true;
     }
   }
 
   private final ArrayDeque<Slot> unsent = new ArrayDeque<>();
   private final ArrayDeque<Slot> unacknowledged = new ArrayDeque<>();
+  private final ArrayDeque<Slot> held = new ArrayDeque<>();
+  private boolean stateRestored;
+  private boolean restoring;
   private long committablePosition = -1;
   private long committedPosition = -1;
+
+  /**
+   * @param stateRestored false for a stateful pipeline: records wait for the partition's state
+   */
+  PartitionLane(boolean stateRestored) {
+    this.stateRestored = stateRestored;
+  }
 
   Slot append(long offset, long timestamp, String key, byte[] value) {
     Slot last = unacknowledged.peekLast();
@@ -80,6 +105,39 @@ final class PartitionLane {
     unsent.add(slot);
     unacknowledged.add(slot);
     return slot;
+  }
+
+  /** Whether the processor may have records now; otherwise they are {@link #hold held}. */
+  boolean stateRestored() {
+    return stateRestored;
+  }
+
+  void hold(Slot slot) {
+    held.add(slot);
+  }
+
+  /**
+   * Marks a restore started; false if one is running already. Records keep being held until {@link
+   * #restoreEnded}.
+   */
+  boolean startRestore() {
+    if (restoring) {
+      return false;
+    }
+    restoring = true;
+    return true;
+  }
+
+  /**
+   * The restore ended: returns the held records in offset order. If it succeeded they may go to the
+   * processor, and so may every later record; if not, later records start another restore.
+   */
+  List<Slot> restoreEnded(boolean succeeded) {
+    restoring = false;
+    stateRestored = succeeded;
+    List<Slot> released = new ArrayList<>(held);
+    held.clear();
+    return released;
   }
 
   /** The finished records at the head, in offset order; each is returned once. */

@@ -1,10 +1,14 @@
 package streaminfer.stream;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One pipeline's Kafka side.
  *
+ * @param pipeline the pipeline's name, on its dead letters (pipelines may share a dead-letter
+ *     topic)
+ * @param outputTopics every topic the processor may write; an output to another fails its record
  * @param maxInFlightRecords records received but not yet acknowledged at most; the consumer pauses
  *     at this bound and resumes at half of it
  * @param commitIntervalMillis how often acknowledged offsets are committed
@@ -13,10 +17,11 @@ import java.util.Map;
  *     engine's own settings to consumer and producer
  */
 public record StreamConfig(
+    String pipeline,
     String bootstrapServers,
     String groupId,
     String inputTopic,
-    String outputTopic,
+    Set<String> outputTopics,
     String deadLetterTopic,
     int maxInFlightRecords,
     long commitIntervalMillis,
@@ -26,10 +31,15 @@ public record StreamConfig(
   public static final long DEFAULT_DRAIN_TIMEOUT_MILLIS = 30_000;
 
   public StreamConfig {
+    requireText(pipeline, "pipeline");
     requireText(bootstrapServers, "bootstrapServers");
     requireText(groupId, "groupId");
     requireText(inputTopic, "inputTopic");
-    requireText(outputTopic, "outputTopic");
+    outputTopics = Set.copyOf(outputTopics);
+    if (outputTopics.isEmpty()) {
+      throw new IllegalArgumentException("outputTopics is empty");
+    }
+    outputTopics.forEach(topic -> requireText(topic, "an output topic"));
     requireText(deadLetterTopic, "deadLetterTopic");
     if (maxInFlightRecords < 1) {
       throw new IllegalArgumentException(
@@ -42,16 +52,15 @@ public record StreamConfig(
     clientOverrides = Map.copyOf(clientOverrides);
   }
 
-  /**
-   * The default topic names: {@code <input>} to {@code <output>}, failures to {@code <input>.dlq}.
-   */
+  /** The defaults: the pipeline's name as its consumer group, failures to {@code <input>.dlq}. */
   public static StreamConfig of(
-      String bootstrapServers, String groupId, String inputTopic, String outputTopic) {
+      String bootstrapServers, String pipeline, String inputTopic, String... outputTopics) {
     return new StreamConfig(
+        pipeline,
         bootstrapServers,
-        groupId,
+        pipeline,
         inputTopic,
-        outputTopic,
+        Set.of(outputTopics),
         inputTopic + ".dlq",
         1024,
         DEFAULT_COMMIT_INTERVAL_MILLIS,
@@ -61,10 +70,11 @@ public record StreamConfig(
 
   public StreamConfig withMaxInFlightRecords(int records) {
     return new StreamConfig(
+        pipeline,
         bootstrapServers,
         groupId,
         inputTopic,
-        outputTopic,
+        outputTopics,
         deadLetterTopic,
         records,
         commitIntervalMillis,

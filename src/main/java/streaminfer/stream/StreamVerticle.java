@@ -10,36 +10,42 @@ import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import streaminfer.stream.state.PartitionRevokedException;
+import streaminfer.stream.state.StreamState;
 
 /**
- * Ingress and egress of one pipeline: consumes the input topic, hands each value to the {@link
- * RecordProcessor}, produces outputs (same key) in input order per partition or dead-letters the
- * failures, and commits a partition's offset only once every record below it is acknowledged.
+ * Ingress and egress of one pipeline: consumes the input topic, hands each record to the {@link
+ * RecordProcessor} (once its partition's state is restored), produces its outputs in input order
+ * per partition or dead-letters the failures (with the original key and value), and commits a
+ * partition's offset only once every record below it is acknowledged: all its outputs, or its dead
+ * letter.
  *
  * <p>Backpressure: when {@code maxInFlightRecords} records are unacknowledged the consumer is
- * paused; it resumes at half that. Threading: every field is confined to this verticle's event
- * loop; completions from worker threads hop back with {@code runOnContext}.
+ * paused; it resumes at half that. Threading: every field is confined to this verticle's event loop
+ * (but {@link #fenceRevoked}, on the poll thread, which touches only the thread-safe state and
+ * producer); completions from worker threads hop back with {@code runOnContext}.
  */
 public final class StreamVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StreamVerticle.class);
 
   private final StreamConfig config;
   private final RecordProcessor processor;
+  private final StreamState state;
   private final StreamMetrics metrics;
   private final Map<TopicPartition, PartitionLane> lanes = new HashMap<>();
   private KafkaConsumer<String, byte[]> consumer;
@@ -52,9 +58,11 @@ public final class StreamVerticle extends VerticleBase {
   private Promise<Void> drained;
   private long commitTimer;
 
-  public StreamVerticle(StreamConfig config, RecordProcessor processor, StreamMetrics metrics) {
+  public StreamVerticle(
+      StreamConfig config, RecordProcessor processor, StreamState state, StreamMetrics metrics) {
     this.config = config;
     this.processor = processor;
+    this.state = state;
     this.metrics = metrics;
   }
 
@@ -63,9 +71,10 @@ public final class StreamVerticle extends VerticleBase {
     producer =
         KafkaProducer.create(
             vertx, producerConfig(), new StringSerializer(), new ByteArraySerializer());
+    // State writes and emitted records share the outputs' producer (one transaction, later).
+    state.attach(producer.unwrap());
     consumer =
-        KafkaConsumer.create(
-            vertx, consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer.create(vertx, new FencingConsumer(consumerConfig(), this::fenceRevoked));
     consumer.exceptionHandler(
         error -> {
           // Closing the consumer wakes its poll up; that is the stop, not a failure.
@@ -76,8 +85,7 @@ public final class StreamVerticle extends VerticleBase {
           }
         });
     consumer.partitionsRevokedHandler(this::onRevoked);
-    consumer.partitionsAssignedHandler(
-        assigned -> processor.partitionsAssigned(partitionNumbers(assigned)));
+    consumer.partitionsAssignedHandler(assigned -> state.assigned(partitionNumbers(assigned)));
     consumer.handler(this::onRecord);
     commitTimer = vertx.setPeriodic(config.commitIntervalMillis(), id -> commit());
     return consumer.subscribe(config.inputTopic());
@@ -122,7 +130,8 @@ public final class StreamVerticle extends VerticleBase {
 
   private void onRecord(KafkaConsumerRecord<String, byte[]> record) {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-    PartitionLane lane = lanes.computeIfAbsent(partition, p -> new PartitionLane());
+    PartitionLane lane =
+        lanes.computeIfAbsent(partition, p -> new PartitionLane(!state.stateful()));
     PartitionLane.Slot slot =
         lane.append(record.offset(), record.timestamp(), record.key(), record.value());
     metrics.received(record.partition(), record.offset());
@@ -132,67 +141,123 @@ public final class StreamVerticle extends VerticleBase {
       paused = true;
       consumer.pause();
     }
-    CompletionStage<byte[]> result;
+    if (lane.stateRestored()) {
+      dispatch(partition, lane, slot);
+    } else {
+      lane.hold(slot);
+      awaitState(partition, lane);
+    }
+  }
+
+  /**
+   * Holds the partition's records until its state is restored, then hands them over in order. A
+   * failed restore fails the records that waited for it; the next record starts another.
+   */
+  private void awaitState(TopicPartition partition, PartitionLane lane) {
+    if (!lane.startRestore()) {
+      return;
+    }
+    state
+        .restored(partition.getPartition())
+        .whenComplete(
+            (restored, failure) ->
+                context.runOnContext(
+                    v -> {
+                      boolean owned = lanes.get(partition) == lane;
+                      boolean succeeded = failure == null && owned;
+                      List<PartitionLane.Slot> held = lane.restoreEnded(succeeded);
+                      if (succeeded) {
+                        held.forEach(slot -> dispatch(partition, lane, slot));
+                        return;
+                      }
+                      Throwable cause =
+                          failure != null
+                              ? failure
+                              : new PartitionRevokedException(partition.getPartition());
+                      held.forEach(slot -> slot.finish(null, cause));
+                      sendReady(partition, lane);
+                    }));
+  }
+
+  private void dispatch(TopicPartition partition, PartitionLane lane, PartitionLane.Slot slot) {
+    CompletionStage<List<Output>> result;
     try {
-      result = processor.process(record.partition(), record.key(), record.value());
+      result = processor.process(partition.getPartition(), slot.key, slot.value());
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
     result.whenComplete(
-        (output, failure) ->
+        (outputs, failure) ->
             context.runOnContext(
                 v -> {
-                  slot.finish(output, failure);
+                  slot.finish(outputs, failure);
                   sendReady(partition, lane);
                 }));
   }
 
   private void sendReady(TopicPartition partition, PartitionLane lane) {
     for (PartitionLane.Slot slot : lane.takeSendable()) {
-      if (slot.failure() == null && slot.output() == null) {
+      Throwable failure = slot.failure() != null ? slot.failure() : undeclared(slot.outputs());
+      if (failure == null && slot.outputs().isEmpty()) {
         metrics.skipped();
         acknowledged(partition, lane, slot);
-      } else if (slot.failure() == null) {
-        send(
-            KafkaProducerRecord.create(config.outputTopic(), slot.key, slot.output()),
-            partition,
-            lane,
-            slot);
+      } else if (failure == null) {
+        send(partition, lane, slot);
+      } else if (DeadLetters.rootOf(failure) instanceof PartitionRevokedException
+          && lanes.get(partition) != lane) {
+        // Its state belongs to the partition's new owner, which redelivers the record.
+        LOG.debug("{}: offset {} dropped, partition revoked", partition, slot.offset);
+        acknowledged(partition, lane, slot);
       } else {
+        slot.refuse(failure);
         sendDeadLetter(partition, lane, slot);
       }
     }
   }
 
-  private void send(
-      KafkaProducerRecord<String, byte[]> out,
-      TopicPartition partition,
-      PartitionLane lane,
-      PartitionLane.Slot slot) {
-    producer
-        .send(out)
-        .onComplete(
-            sent -> {
-              if (sent.succeeded()) {
-                metrics.produced(slot.timestamp);
-                acknowledged(partition, lane, slot);
-              } else {
-                LOG.warn(
-                    "{}: output for offset {} could not be produced; dead-lettering it",
-                    config.inputTopic(),
-                    slot.offset,
-                    sent.cause());
-                slot.redirect(sent.cause());
-                sendDeadLetter(partition, lane, slot);
-              }
-            });
+  private UndeclaredTopicException undeclared(List<Output> outputs) {
+    for (Output output : outputs) {
+      if (!config.outputTopics().contains(output.topic())) {
+        return new UndeclaredTopicException(output.topic(), config.outputTopics());
+      }
+    }
+    return null;
+  }
+
+  private void send(TopicPartition partition, PartitionLane lane, PartitionLane.Slot slot) {
+    for (Output output : slot.outputs()) {
+      String key = output.key() == null ? slot.key : output.key();
+      producer
+          .send(KafkaProducerRecord.create(output.topic(), key, output.value()))
+          .onComplete(
+              sent -> {
+                if (sent.succeeded()) {
+                  if (slot.outputAcknowledged()) {
+                    metrics.produced(slot.timestamp);
+                    acknowledged(partition, lane, slot);
+                  }
+                } else if (slot.refuse(sent.cause())) {
+                  LOG.warn(
+                      "{}: an output of offset {} could not be produced; dead-lettering the input",
+                      partition,
+                      slot.offset,
+                      sent.cause());
+                  sendDeadLetter(partition, lane, slot);
+                }
+              });
+    }
   }
 
   private void sendDeadLetter(
       TopicPartition partition, PartitionLane lane, PartitionLane.Slot slot) {
     KafkaProducerRecord<String, byte[]> letter =
         KafkaProducerRecord.create(config.deadLetterTopic(), slot.key, slot.value());
-    DeadLetters.headers(partition.getTopic(), partition.getPartition(), slot.offset, slot.failure())
+    DeadLetters.headers(
+            config.pipeline(),
+            partition.getTopic(),
+            partition.getPartition(),
+            slot.offset,
+            slot.failure())
         .forEach(h -> letter.addHeader(KafkaHeader.header(h.key(), h.value())));
     producer
         .send(letter)
@@ -263,23 +328,41 @@ public final class StreamVerticle extends VerticleBase {
 
   /**
    * Revoked partitions get a last commit; records of theirs still in flight are produced but no
-   * longer committed here, so the new owner redelivers them (at-least-once, never lost).
+   * longer committed here, so the new owner redelivers them (at-least-once, never lost). Their
+   * state writes and emitted records were refused already ({@link #fenceRevoked}), and a record
+   * refused so is dropped.
    */
   private void onRevoked(Set<TopicPartition> revoked) {
     commit();
     List.copyOf(revoked).forEach(lanes::remove);
-    processor.partitionsRevoked(partitionNumbers(revoked));
+  }
+
+  /**
+   * Runs on the consumer's poll thread, before it rejoins the group: from here on nothing is
+   * written for these partitions' state, and what was written is acknowledged before another
+   * instance can be assigned them and read their changelog.
+   */
+  private void fenceRevoked(Collection<org.apache.kafka.common.TopicPartition> revoked) {
+    Set<Integer> partitions =
+        revoked.stream()
+            .filter(partition -> partition.topic().equals(config.inputTopic()))
+            .map(org.apache.kafka.common.TopicPartition::partition)
+            .collect(Collectors.toUnmodifiableSet());
+    state.revoked(partitions);
+    if (!partitions.isEmpty()) {
+      producer.unwrap().flush();
+    }
   }
 
   private Set<Integer> partitionNumbers(Set<TopicPartition> partitions) {
     return partitions.stream()
         .filter(partition -> partition.getTopic().equals(config.inputTopic()))
         .map(TopicPartition::getPartition)
-        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        .collect(Collectors.toUnmodifiableSet());
   }
 
-  private Map<String, String> consumerConfig() {
-    Map<String, String> props = new HashMap<>();
+  private Map<String, Object> consumerConfig() {
+    Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

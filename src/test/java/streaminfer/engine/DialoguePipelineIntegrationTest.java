@@ -341,6 +341,103 @@ class DialoguePipelineIntegrationTest {
     }
   }
 
+  /**
+   * The race this guards against: a turn in flight when its partition is revoked saved its game
+   * after the revocation, so the old owner held (and later evicted) a game the new owner also held:
+   * two EVICTED notices and two tombstones for one game.
+   */
+  @Test
+  void anEngineThatLostAPartitionNeitherWritesNorEvictsTheGamesThatMovedWithIt() throws Exception {
+    int idleSeconds = 2;
+    int games = 24;
+    int rounds = 6;
+    ConfigBuilder idle = config().inPipeline("guesswhat", "settings.gameIdleSeconds", idleSeconds);
+    Map<String, Integer> tombstonesByGame = new java.util.HashMap<>();
+    try (DialogueTestClient client = client()) {
+      Engine first = Engine.start(idle.build());
+      Engine second = null;
+      try {
+        boolean[] over = new boolean[games];
+        for (int i = 0; i < games; i++) {
+          client.send(
+              turn("moved-" + i, 0, DialogueRole.ANSWER)
+                  .setScene(scene())
+                  .setTargetObjectId(10)
+                  .setQuestion("is it red?")
+                  .build());
+        }
+        for (int round = 0; round <= rounds; round++) {
+          if (round == 2) {
+            // Turns keep flowing while the partitions move, so some are in flight on the first.
+            second = Engine.start(idle.build());
+          }
+          for (int i = 0; i < games; i++) {
+            if (over[i]) {
+              continue;
+            }
+            DialogueReply reply = client.await("moved-" + i, round, DEADLINE);
+            // A game idle through the rebalance may be evicted by its owner: it stops here.
+            over[i] = reply.getStatus() != ReplyStatus.OK;
+            if (!over[i] && round < rounds) {
+              client.send(
+                  turn("moved-" + i, round + 1, DialogueRole.ANSWER)
+                      .setQuestion("is it a circle?")
+                      .build());
+            }
+          }
+        }
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        while (evictedGames(client).size() < games && System.nanoTime() < end) {
+          DialogueTestClient.sleep(100);
+        }
+        assertEquals(games, evictedGames(client).size(), "every idle game is evicted once");
+        // Room for a second, wrong eviction: two idle limits and a sweep.
+        DialogueTestClient.sleep(2_000L * idleSeconds + 1_000);
+        tombstonesByGame.putAll(tombstones());
+      } finally {
+        if (first != null) {
+          first.close();
+        }
+        if (second != null) {
+          second.close();
+        }
+      }
+      Map<String, Long> notices = new java.util.HashMap<>();
+      client.evictionNotices().forEach(notice -> notices.merge(notice.getGameId(), 1L, Long::sum));
+      notices.forEach(
+          (game, count) -> assertEquals(1L, count, game + " was evicted by two engines"));
+      tombstonesByGame.forEach(
+          (game, count) -> assertEquals(1, count, game + " got a tombstone from two engines"));
+      assertEquals(games, tombstonesByGame.size());
+    }
+  }
+
+  private static java.util.Set<String> evictedGames(DialogueTestClient client) {
+    return client.evictionNotices().stream()
+        .map(DialogueReply::getGameId)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** Tombstones on the game state topic, by game. */
+  private Map<String, Integer> tombstones() {
+    Map<String, Integer> byGame = new java.util.HashMap<>();
+    long[] seen = {0};
+    KafkaTestClients.consumeUntil(
+            broker.bootstrapServers(),
+            "dialogue-state",
+            DEADLINE,
+            records -> {
+              // Read until two polls in a row bring nothing new.
+              boolean settled = records.size() == seen[0] && seen[0] > 0;
+              seen[0] = records.size();
+              return settled;
+            })
+        .stream()
+        .filter(record -> record.value() == null)
+        .forEach(record -> byGame.merge(record.key(), 1, Integer::sum));
+    return byGame;
+  }
+
   private static boolean allTrue(boolean[] values) {
     for (boolean value : values) {
       if (!value) {

@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 import streaminfer.broker.BrokerConfig;
 import streaminfer.broker.EmbeddedKafkaBroker;
 import streaminfer.broker.Topics;
+import streaminfer.stream.state.KeyValueStore;
+import streaminfer.stream.state.StateCodec;
+import streaminfer.stream.state.StreamState;
 
 /** The stream layer on a real broker, with processors that finish late and out of order. */
 class StreamVerticleTest {
@@ -45,7 +49,7 @@ class StreamVerticleTest {
   @BeforeEach
   void startBroker() {
     broker = EmbeddedKafkaBroker.start(BrokerConfig.defaults(dataDir));
-    Topics.ensure(broker.bootstrapServers(), List.of("in", "out", "in.dlq"), 2);
+    Topics.ensure(broker.bootstrapServers(), List.of("in", "out", "side", "in.dlq"), 2);
   }
 
   @AfterEach
@@ -56,16 +60,16 @@ class StreamVerticleTest {
 
   @Test
   void pausesTheConsumerAtMaxInFlightRecordsAndResumesAsTheyAreAcknowledged() throws Exception {
-    List<CompletableFuture<byte[]>> held = new CopyOnWriteArrayList<>();
+    List<CompletableFuture<List<Output>>> held = new CopyOnWriteArrayList<>();
     AtomicBoolean released = new AtomicBoolean();
     produce(200);
     deploy(
         StreamConfig.of(broker.bootstrapServers(), "g", "in", "out").withMaxInFlightRecords(10),
         (partition, key, value) -> {
           if (released.get()) {
-            return CompletableFuture.completedFuture(value);
+            return CompletableFuture.completedFuture(Output.one("out", value));
           }
-          CompletableFuture<byte[]> result = new CompletableFuture<>();
+          CompletableFuture<List<Output>> result = new CompletableFuture<>();
           held.add(result);
           return result;
         });
@@ -74,7 +78,7 @@ class StreamVerticleTest {
     Thread.sleep(1_000);
     assertEquals(10, held.size(), "records handed out beyond maxInFlightRecords");
     released.set(true);
-    held.forEach(result -> result.complete(new byte[] {1}));
+    held.forEach(result -> result.complete(Output.one("out", new byte[] {1})));
     assertEquals(200, read("out", 200).size());
   }
 
@@ -89,7 +93,7 @@ class StreamVerticleTest {
           pending.incrementAndGet();
           // Finish after a random delay, so completions interleave out of input order.
           return CompletableFuture.supplyAsync(
-              () -> value,
+              () -> Output.one("out", value),
               CompletableFuture.delayedExecutor(random.nextInt(30), TimeUnit.MILLISECONDS));
         });
     List<ConsumerRecord<String, byte[]>> outputs = read("out", sent.size());
@@ -116,8 +120,8 @@ class StreamVerticleTest {
     deploy(
         StreamConfig.of(broker.bootstrapServers(), "g", "in", "out"),
         (partition, key, value) -> {
-          int sequence = Integer.parseInt(new String(value, StandardCharsets.UTF_8).split(":")[1]);
-          return CompletableFuture.completedFuture(sequence % 2 == 0 ? value : null);
+          return CompletableFuture.completedFuture(
+              sequence(value) % 2 == 0 ? Output.one("out", value) : List.of());
         });
     assertEquals(50, read("out", 50).size());
     await(() -> committed("g") == sent.size());
@@ -142,9 +146,174 @@ class StreamVerticleTest {
     }
   }
 
-  private void deploy(StreamConfig config, RecordProcessor processor) throws Exception {
-    vertx
-        .deployVerticle(new StreamVerticle(config, processor, StreamMetrics.NONE))
+  @Test
+  void producesZeroOneOrThreeOutputsPerInputInInputOrderAndCommitsPastEachOnceAllAreAcknowledged()
+      throws Exception {
+    List<String> sent = produce(300);
+    Random random = new Random(11);
+    deploy(
+        StreamConfig.of(broker.bootstrapServers(), "g", "in", "out", "side"),
+        (partition, key, value) -> {
+          int sequence = sequence(value);
+          List<Output> outputs =
+              switch (sequence % 3) {
+                case 0 -> List.of();
+                case 1 -> Output.one("out", value);
+                default ->
+                    List.of(
+                        new Output("out", null, value),
+                        new Output("side", "side-" + key, value),
+                        new Output("out", null, value));
+              };
+          return CompletableFuture.supplyAsync(
+              () -> outputs,
+              CompletableFuture.delayedExecutor(random.nextInt(20), TimeUnit.MILLISECONDS));
+        });
+    List<ConsumerRecord<String, byte[]>> out = read("out", 100 + 2 * 100);
+    List<ConsumerRecord<String, byte[]>> side = read("side", 100);
+    await(() -> committed("g") == sent.size());
+    assertEquals(300, out.size());
+    assertEquals(100, side.size());
+    Map<String, List<Integer>> sequenceByKey = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> output : out) {
+      sequenceByKey
+          .computeIfAbsent(output.key(), k -> new ArrayList<>())
+          .add(sequence(output.value()));
+    }
+    sequenceByKey.forEach(
+        (key, sequence) -> {
+          List<Integer> sorted = new ArrayList<>(sequence);
+          Collections.sort(sorted);
+          assertEquals(sorted, sequence, "outputs of " + key + " out of input order");
+          assertTrue(sequence.stream().noneMatch(n -> n % 3 == 0), "a skipped input answered");
+        });
+    assertTrue(side.stream().allMatch(record -> record.key().startsWith("side-k")));
+  }
+
+  @Test
+  void deadLettersTheOriginalRecordWhenAnOutputIsRefusedOrGoesToAnUndeclaredTopic()
+      throws Exception {
+    Topics.ensure(
+        broker.bootstrapServers(),
+        List.of("small"),
+        1,
+        Map.of(org.apache.kafka.common.config.TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1024"));
+    List<String> sent = produce(16);
+    deploy(
+        StreamConfig.of(broker.bootstrapServers(), "frames-v2", "in", "out", "small"),
+        (partition, key, value) ->
+            CompletableFuture.completedFuture(
+                switch (sequence(value)) {
+                  case 3 ->
+                      List.of(
+                          new Output("out", null, value),
+                          new Output("small", null, new byte[4096]));
+                  case 5 -> Output.one("elsewhere", value);
+                  default -> Output.one("out", value);
+                }));
+    List<ConsumerRecord<String, byte[]>> letters = read("in.dlq", 2);
+    await(() -> committed("frames-v2") == sent.size());
+    assertEquals(2, letters.size());
+    Map<String, ConsumerRecord<String, byte[]>> bySequence = new HashMap<>();
+    letters.forEach(letter -> bySequence.put(sent.get(sequence(letter.value())), letter));
+    ConsumerRecord<String, byte[]> refused = bySequence.get(sent.get(3));
+    assertEquals("k3", refused.key());
+    assertEquals(sent.get(3), new String(refused.value(), StandardCharsets.UTF_8));
+    assertEquals(
+        org.apache.kafka.common.errors.RecordTooLargeException.class.getName(),
+        header(refused, DeadLetters.ERROR_CLASS));
+    assertEquals("frames-v2", header(refused, DeadLetters.PIPELINE));
+    ConsumerRecord<String, byte[]> undeclared = bySequence.get(sent.get(5));
+    assertEquals(sent.get(5), new String(undeclared.value(), StandardCharsets.UTF_8));
+    assertEquals(
+        UndeclaredTopicException.class.getName(), header(undeclared, DeadLetters.ERROR_CLASS));
+    assertTrue(header(undeclared, DeadLetters.ERROR_MESSAGE).contains("elsewhere"));
+  }
+
+  @Test
+  void restoresAPartitionsStateBeforeItsFirstRecordSoARestartedPipelineContinuesFromIt()
+      throws Exception {
+    StreamConfig config = StreamConfig.of(broker.bootstrapServers(), "counter", "in", "out");
+    produce(40);
+    String first = deployCounter(config);
+    assertEquals(40, read("out", 40).size());
+    vertx.undeploy(first).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    produce(40);
+    deployCounter(config);
+    List<ConsumerRecord<String, byte[]>> counts = read("out", 80);
+    Map<String, Integer> highest = new HashMap<>();
+    counts.forEach(
+        record ->
+            highest.merge(
+                record.key(),
+                Integer.parseInt(new String(record.value(), StandardCharsets.UTF_8)),
+                Math::max));
+    assertEquals(8, highest.size());
+    highest.forEach(
+        (key, count) -> assertEquals(10, count, key + " lost its count in the restart"));
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      var resource =
+          new org.apache.kafka.common.config.ConfigResource(
+              org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "counts");
+      assertEquals(
+          "compact",
+          admin
+              .describeConfigs(List.of(resource))
+              .all()
+              .get()
+              .get(resource)
+              .get("cleanup.policy")
+              .value());
+      assertEquals(
+          2,
+          admin
+              .describeTopics(List.of("counts"))
+              .allTopicNames()
+              .get()
+              .get("counts")
+              .partitions()
+              .size(),
+          "one changelog partition per input partition");
+    }
+  }
+
+  /** Counts each key's records in a store named {@code counts}; outputs the count. */
+  private String deployCounter(StreamConfig config) throws Exception {
+    StreamState state = StreamState.of(config, UnaryOperator.identity());
+    KeyValueStore<byte[]> counts = state.stores().open("counts", StateCodec.BYTES);
+    RecordProcessor counter =
+        (partition, key, value) -> {
+          byte[] previous = counts.get(partition, key);
+          int count =
+              previous == null
+                  ? 1
+                  : Integer.parseInt(new String(previous, StandardCharsets.UTF_8)) + 1;
+          byte[] encoded = Integer.toString(count).getBytes(StandardCharsets.UTF_8);
+          return counts
+              .put(partition, key, encoded)
+              .thenApply(written -> Output.one("out", encoded));
+        };
+    return deploy(config, counter, state);
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+
+  private static int sequence(byte[] value) {
+    return Integer.parseInt(new String(value, StandardCharsets.UTF_8).split(":")[1]);
+  }
+
+  private String deploy(StreamConfig config, RecordProcessor processor) throws Exception {
+    return deploy(config, processor, StreamState.of(config, UnaryOperator.identity()));
+  }
+
+  private String deploy(StreamConfig config, RecordProcessor processor, StreamState state)
+      throws Exception {
+    return vertx
+        .deployVerticle(new StreamVerticle(config, processor, state, StreamMetrics.NONE))
         .toCompletionStage()
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
@@ -174,9 +343,12 @@ class StreamVerticleTest {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "reader-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));

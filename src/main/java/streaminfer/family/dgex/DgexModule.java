@@ -64,7 +64,8 @@ public final class DgexModule implements FamilyModule<NoSettings> {
         new GeneExpressionTask(context.model(ModelRole.MAIN).session().metadata()),
         context.model(ModelRole.MAIN),
         // A panel decodes in microseconds: a thread hop would cost more than it saves.
-        Runnable::run);
+        Runnable::run,
+        context.outputTopic("expression"));
   }
 
   @Override

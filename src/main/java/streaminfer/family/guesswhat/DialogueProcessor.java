@@ -5,29 +5,33 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import streaminfer.broker.Topics;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
 import streaminfer.family.InvalidInputException;
+import streaminfer.stream.Emitter;
+import streaminfer.stream.Output;
 import streaminfer.stream.RecordProcessor;
+import streaminfer.stream.state.KeyValueStore;
+import streaminfer.stream.state.PartitionRevokedException;
+import streaminfer.stream.state.StateStores;
 import streaminfer.v1.DialogueReply;
 import streaminfer.v1.DialogueTurn;
 import streaminfer.v1.GameState;
 
 /**
  * The GuessWhat?! pipeline: {@code dialogue-turns} to {@code dialogue-replies}, one reply per turn,
- * with every game's state in a {@link GameStore}.
+ * with every game's state in a {@link GameStore} (the stream layer's store, restored before a
+ * partition's first turn) and idle games evicted by a timer, their notices sent through the stream
+ * layer's {@link Emitter}; both refuse writes for partitions this engine no longer owns.
  *
  * <p>Each turn is handled after the previous turn of its game; its game state (with the reply) is
  * saved before the reply is released to the stream layer. A redelivered turn (seq already handled)
@@ -50,7 +54,7 @@ public final class DialogueProcessor implements RecordProcessor {
   private final Duration idleLimit;
   private final int maxGames;
   private final String repliesTopic;
-  private final PartitionedSender sender;
+  private final Emitter emitter;
   private final Map<String, CompletableFuture<?>> lastTurnOfGame = new HashMap<>();
   private final Scheduler evictor = Schedulers.newSingle("game-evictor", true);
 
@@ -59,14 +63,14 @@ public final class DialogueProcessor implements RecordProcessor {
       AvroCodec<DialogueReply> replies,
       Players players,
       GameStore store,
-      PartitionedSender sender,
+      Emitter emitter,
       DialogueMetrics metrics,
       DialogueSettings settings) {
     this.turns = turns;
     this.replies = replies;
     this.referee = new Referee(players);
     this.store = store;
-    this.sender = sender;
+    this.emitter = emitter;
     this.metrics = metrics;
     this.clock = settings.clock();
     this.idleLimit = settings.idleLimit();
@@ -77,54 +81,30 @@ public final class DialogueProcessor implements RecordProcessor {
     evictor.schedulePeriodically(this::evictIdleGames, sweep, sweep, TimeUnit.MILLISECONDS);
   }
 
-  /**
-   * Creates the compacted state topic when missing (as many partitions as {@code turnsTopic}, so
-   * every turn partition has its state partition) and starts the processor.
-   */
+  /** Opens the games' store ({@code stateTopic}, in the stream layer) and starts the processor. */
   public static DialogueProcessor start(
       Players players,
       DialogueMetrics metrics,
       WriterSchemas schemas,
-      String turnsTopic,
+      StateStores stores,
+      Emitter emitter,
+      String stateTopic,
       DialogueSettings settings) {
-    int partitions = Topics.partitions(settings.kafka(), turnsTopic);
-    Topics.ensure(
-        settings.kafka(),
-        List.of(settings.stateTopic()),
-        partitions,
-        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-    int statePartitions = Topics.partitions(settings.kafka(), settings.stateTopic());
-    if (statePartitions < partitions) {
-      throw new IllegalStateException(
-          settings.stateTopic()
-              + " has "
-              + statePartitions
-              + " partitions but "
-              + turnsTopic
-              + " has "
-              + partitions
-              + "; the game state topic needs one partition per turns partition");
-    }
-    PartitionedSender sender = new PartitionedSender(settings.kafka());
     GameStore store =
         new GameStore(
-            settings.kafka(),
-            settings.stateTopic(),
-            AvroCodec.forType(GameState.class, schemas),
-            players.spec(),
-            sender);
+            stores, stateTopic, AvroCodec.forType(GameState.class, schemas), players.spec());
     return new DialogueProcessor(
         AvroCodec.forType(DialogueTurn.class, schemas),
         AvroCodec.forType(DialogueReply.class, schemas),
         players,
         store,
-        sender,
+        emitter,
         metrics,
         settings);
   }
 
   @Override
-  public CompletionStage<byte[]> process(int partition, String key, byte[] value) {
+  public CompletionStage<List<Output>> process(int partition, String key, byte[] value) {
     DialogueTurn turn = turns.decode(value);
     if (key == null || !key.equals(turn.getGameId())) {
       throw new InvalidInputException(
@@ -134,24 +114,13 @@ public final class DialogueProcessor implements RecordProcessor {
               + key
               + "': a game's turns must share a partition to stay in order");
     }
-    return store
-        .restored(partition)
-        .thenCompose(ready -> inOrder(turn.getGameId(), () -> handle(partition, turn)));
-  }
-
-  @Override
-  public void partitionsAssigned(Set<Integer> partitions) {
-    partitions.forEach(store::restored);
-  }
-
-  @Override
-  public void partitionsRevoked(Set<Integer> partitions) {
-    store.forget(partitions);
+    return inOrder(turn.getGameId(), () -> handle(partition, turn))
+        .thenApply(reply -> Output.one(repliesTopic, reply));
   }
 
   private CompletableFuture<byte[]> handle(int partition, DialogueTurn turn) {
     long now = clock.millis();
-    Game game = store.get(turn.getGameId());
+    Game game = store.get(partition, turn.getGameId());
     if (game != null && turn.getSeq() < game.firstSeq) {
       return error(turn, "seq " + turn.getSeq() + " is before the game's first turn");
     }
@@ -236,19 +205,26 @@ public final class DialogueProcessor implements RecordProcessor {
   }
 
   private void evictIdleGames() {
-    try {
-      long cutoff = clock.millis() - idleLimit.toMillis();
-      for (GameStore.Entry entry : store.evictable(cutoff, maxGames)) {
-        inOrder(entry.game().gameId, () -> evict(entry, cutoff)).join();
+    long cutoff = clock.millis() - idleLimit.toMillis();
+    for (KeyValueStore.Entry<Game> entry : store.evictable(cutoff, maxGames)) {
+      try {
+        inOrder(entry.key(), () -> evict(entry, cutoff)).join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof PartitionRevokedException) {
+          // The game moved with its partition: its new owner evicts it.
+          LOG.debug("not evicting {}: {}", entry.key(), e.getCause().getMessage());
+        } else {
+          LOG.warn("evicting {} failed; retried at the next sweep", entry.key(), e);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("evicting {} failed; retried at the next sweep", entry.key(), e);
       }
-    } catch (RuntimeException e) {
-      LOG.warn("evicting idle games failed; retried at the next sweep", e);
     }
   }
 
   /** Drops the game unless a turn came meanwhile; a game not over gets an EVICTED notice. */
-  private CompletableFuture<Void> evict(GameStore.Entry entry, long cutoff) {
-    Game game = store.get(entry.game().gameId);
+  private CompletableFuture<Void> evict(KeyValueStore.Entry<Game> entry, long cutoff) {
+    Game game = store.get(entry.partition(), entry.key());
     boolean overCapacity = store.size() > maxGames;
     if (game == null || (game.lastActivityMillis >= cutoff && !overCapacity)) {
       return CompletableFuture.completedFuture(null);
@@ -261,11 +237,13 @@ public final class DialogueProcessor implements RecordProcessor {
               ? "evicted: the engine holds at most " + maxGames + " games"
               : "evicted: no turn for " + idleLimit.toSeconds() + " s";
       notified =
-          sender.send(
-              repliesTopic,
-              entry.partition(),
-              game.gameId,
-              replies.encode(Referee.evicted(game, reason)));
+          emitter
+              .send(
+                  entry.partition(),
+                  repliesTopic,
+                  game.gameId,
+                  replies.encode(Referee.evicted(game, reason)))
+              .toCompletableFuture();
     }
     return notified.thenCompose(sent -> store.delete(entry.partition(), game.gameId));
   }
@@ -273,7 +251,5 @@ public final class DialogueProcessor implements RecordProcessor {
   @Override
   public void close() {
     evictor.dispose();
-    store.close();
-    sender.close();
   }
 }

@@ -85,11 +85,11 @@ public final class GuessWhatModule implements FamilyModule<GuessWhatSettings> {
         players,
         new DialogueMetrics(context.registry()),
         context.schemas(),
-        context.inputTopic(),
+        context.stores(),
+        context.emitter(),
+        settings.stateTopic(),
         new DialogueSettings(
-            context.kafka(),
             context.outputTopic("replies"),
-            context.stateTopic().apply(settings.stateTopic()),
             Duration.ofSeconds(settings.gameIdleSeconds()),
             settings.maxGames(),
             context.clock()));

@@ -73,7 +73,8 @@ public final class SsdModule implements FamilyModule<SsdSettings> {
             context.maxInputAge(),
             context.clock()),
         model,
-        context.workers());
+        context.workers(),
+        context.outputTopic("detections"));
   }
 
   @Override

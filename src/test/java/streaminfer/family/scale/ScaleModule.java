@@ -57,6 +57,7 @@ public final class ScaleModule implements FamilyModule<NoSettings> {
         AvroCodec.forType(GeneExpression.class, context.schemas()),
         new ScaleTask(model.session().metadata()),
         model,
-        Runnable::run);
+        Runnable::run,
+        context.outputTopic("scaled"));
   }
 }

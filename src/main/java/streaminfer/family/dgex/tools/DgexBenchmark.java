@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import streaminfer.batch.BatchConfig;
 import streaminfer.bench.Backlog;
 import streaminfer.bench.BenchSettings;
@@ -28,9 +29,11 @@ import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
 import streaminfer.runtime.SessionTuning;
 import streaminfer.runtime.Tensor;
+import streaminfer.stream.Output;
 import streaminfer.stream.StreamConfig;
 import streaminfer.stream.StreamMetrics;
 import streaminfer.stream.StreamVerticle;
+import streaminfer.stream.state.StreamState;
 import streaminfer.v1.GeneExpression;
 import streaminfer.v1.GenePanel;
 
@@ -123,14 +126,17 @@ public final class DgexBenchmark {
               (partition, key, value) -> {
                 GenePanel panel = panels.decode(value);
                 return CompletableFuture.completedFuture(
-                    expressions.encode(
-                        GeneExpression.newBuilder()
-                            .setSampleId(panel.getSampleId())
-                            .setModel("passthrough")
-                            .setModelVersion("0")
-                            .setValues(Floats.view(sameSizeOutput))
-                            .build()));
+                    Output.one(
+                        outTopic,
+                        expressions.encode(
+                            GeneExpression.newBuilder()
+                                .setSampleId(panel.getSampleId())
+                                .setModel("passthrough")
+                                .setModelVersion("0")
+                                .setValues(Floats.view(sameSizeOutput))
+                                .build())));
               },
+              StreamState.of(stream, UnaryOperator.identity()),
               StreamMetrics.NONE);
       vertx
           .deployVerticle(verticle)

@@ -1,0 +1,18 @@
+package streaminfer.stream;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Outputs not caused by an input record (a timer's notices). Fenced like state writes: a send for
+ * an input partition this instance no longer owns is refused with {@link
+ * streaminfer.stream.state.PartitionRevokedException} and nothing is sent.
+ *
+ * <p>Threading: callable from any thread.
+ */
+public interface Emitter {
+  /**
+   * Sends to partition {@code partition} of {@code topic} (co-partitioned with the input), which
+   * must be one of the pipeline's output topics; completes once the broker acknowledged it.
+   */
+  CompletionStage<Void> send(int partition, String topic, String key, byte[] value);
+}
