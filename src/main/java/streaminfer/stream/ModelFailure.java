@@ -9,7 +9,7 @@ public final class ModelFailure extends RuntimeException {
   private final String modelVersion;
 
   /**
-   * @param modelVersion {@code <model>/<version>}, e.g. {@code ssd/2}
+   * @param modelVersion {@code <model>/<version>}, e.g. {@code detector/2}
    */
   public ModelFailure(String modelVersion, Throwable cause) {
     super(modelVersion + ": " + cause, cause);

@@ -230,22 +230,31 @@ public final class DialogueProcessor implements RecordProcessor {
       return CompletableFuture.completedFuture(null);
     }
     metrics.evicted(game.ended ? "ended" : overCapacity ? "capacity" : "idle");
-    CompletableFuture<Void> notified = CompletableFuture.completedFuture(null);
-    if (!game.ended) {
-      String reason =
-          overCapacity
-              ? "evicted: the engine holds at most " + maxGames + " games"
-              : "evicted: no turn for " + idleLimit.toSeconds() + " s";
-      notified =
-          emitter
-              .send(
-                  entry.partition(),
-                  repliesTopic,
-                  game.gameId,
-                  replies.encode(Referee.evicted(game, reason)))
-              .toCompletableFuture();
-    }
-    return notified.thenCompose(sent -> store.delete(entry.partition(), game.gameId));
+    String reason =
+        overCapacity
+            ? "evicted: the engine holds at most " + maxGames + " games"
+            : "evicted: no turn for " + idleLimit.toSeconds() + " s";
+    // Notice and tombstone go out together: a revocation between them would leave the new owner
+    // a game whose player was already told it is gone, and it would be evicted a second time.
+    return emitter
+        .<Void>together(
+            entry.partition(),
+            () -> {
+              CompletableFuture<Void> notified =
+                  game.ended
+                      ? CompletableFuture.completedFuture(null)
+                      : emitter
+                          .send(
+                              entry.partition(),
+                              repliesTopic,
+                              game.gameId,
+                              replies.encode(Referee.evicted(game, reason)))
+                          .toCompletableFuture();
+              CompletableFuture<Void> deleted =
+                  store.delete(entry.partition(), game.gameId).toCompletableFuture();
+              return CompletableFuture.allOf(notified, deleted);
+            })
+        .toCompletableFuture();
   }
 
   @Override

@@ -3,6 +3,7 @@ package streaminfer.stream.state;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import streaminfer.stream.Emitter;
 import streaminfer.stream.UndeclaredTopicException;
 
@@ -24,5 +25,11 @@ final class FencedEmitter implements Emitter {
       return CompletableFuture.failedFuture(new UndeclaredTopicException(topic, outputTopics));
     }
     return fence.ifOwned(partition, () -> writer.send(topic, partition, key, value));
+  }
+
+  @Override
+  public <T> CompletionStage<T> together(int partition, Supplier<CompletionStage<T>> sends) {
+    // The fence's read lock is reentrant: the sends inside check ownership again, and pass.
+    return fence.ifOwned(partition, () -> sends.get().toCompletableFuture());
   }
 }

@@ -142,6 +142,7 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
           arrivals.size(),
           summary(opening),
           summary(after));
+      System.out.println("  second by second, opening window: " + timeline(arrivals, start));
     } finally {
       engine.destroy();
       engine.waitFor(60, TimeUnit.SECONDS);
@@ -198,6 +199,23 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
     List<double[]> sorted = new ArrayList<>(arrivals);
     sorted.sort((a, b) -> Double.compare(a[0], b[0]));
     return sorted;
+  }
+
+  /** Per second of the opening window: detections and their worst latency. */
+  private String timeline(List<double[]> arrivals, double start) {
+    StringBuilder line = new StringBuilder();
+    for (int second = 0; second < firstSeconds; second++) {
+      int count = 0;
+      double worst = 0;
+      for (double[] arrival : arrivals) {
+        if ((int) ((arrival[0] - start) / 1000) == second) {
+          count++;
+          worst = Math.max(worst, arrival[1]);
+        }
+      }
+      line.append(String.format("%ds: %d max %.0f ms; ", second, count, worst));
+    }
+    return line.toString();
   }
 
   private static String summary(List<Double> latencies) {
