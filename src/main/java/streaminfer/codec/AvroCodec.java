@@ -37,6 +37,11 @@ public final class AvroCodec<T extends SpecificRecord> {
   private static final byte MAGIC_0 = (byte) 0xC3;
   private static final byte MAGIC_1 = (byte) 0x01;
   private static final HexFormat HEX = HexFormat.ofDelimiter(" ").withUpperCase();
+
+  static {
+    AvroLimits.installDefaults();
+  }
+
   private static final ThreadLocal<EncodeScratch> ENCODE_SCRATCH =
       ThreadLocal.withInitial(EncodeScratch::new);
 

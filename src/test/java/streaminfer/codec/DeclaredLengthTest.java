@@ -204,6 +204,21 @@ class DeclaredLengthTest {
   }
 
   @Test
+  void setsAvrosGlobalLimitsAsASecondNet() {
+    AvroCodec.forType(GenePanel.class, WriterSchemas.v1());
+
+    assertEquals(
+        Integer.toString(AvroLimits.MAX_STRING_BYTES),
+        System.getProperty("org.apache.avro.limits.string.maxLength"));
+    assertEquals(
+        Integer.toString(AvroLimits.MAX_BYTES),
+        System.getProperty("org.apache.avro.limits.bytes.maxLength"));
+    assertEquals(
+        Integer.toString(AvroLimits.MAX_COLLECTION_ITEMS),
+        System.getProperty("org.apache.avro.limits.collectionItems.maxLength"));
+  }
+
+  @Test
   void decodesRecordsThatUseEveryByteTheyHave() {
     AvroCodec<GenePanel> panels = AvroCodec.forType(GenePanel.class, WriterSchemas.v1());
     float[] values = new float[1000];
