@@ -10,6 +10,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.concurrent.Queues;
+import streaminfer.runtime.InferenceException;
 
 /**
  * Groups requests into batches of at most {@code maxBatchSize}, waiting at most {@code
@@ -18,7 +19,9 @@ import reactor.util.concurrent.Queues;
  * <p>Bounded: at most {@code queueCapacity} requests are queued or running; {@link #submit} fails
  * with {@link QueueFullException} beyond that instead of buffering without limit. When a batch
  * fails as a whole, its requests are retried one by one, so only the requests that fail alone are
- * failed.
+ * failed. When it fails with an {@link Error}, every request fails with an {@link
+ * InferenceException} carrying it, and the batcher goes on serving later batches: every submitted
+ * future completes.
  */
 public final class MicroBatcher<T, R> implements AutoCloseable {
   private record Pending<T, R>(T request, CompletableFuture<R> result) {}
@@ -89,17 +92,23 @@ public final class MicroBatcher<T, R> implements AutoCloseable {
 
   private void run(List<Pending<T, R>> batch) {
     long start = System.nanoTime();
+    try {
+      runBatch(batch, start);
+    } catch (Throwable unexpected) {
+      // Last resort (a listener that threw, say): a row left pending would stall its partition.
+      batch.forEach(pending -> complete(pending, null, asFailure(unexpected)));
+    }
+  }
+
+  private void runBatch(List<Pending<T, R>> batch, long start) {
     List<T> requests = new ArrayList<>(batch.size());
     batch.forEach(pending -> requests.add(pending.request()));
+    List<R> results;
     try {
-      List<R> results = function.apply(requests);
+      results = function.apply(requests);
       if (results.size() != batch.size()) {
         throw new IllegalStateException(
             "batch function returned " + results.size() + " results for " + batch.size());
-      }
-      listener.batchCompleted(batch.size(), System.nanoTime() - start, false);
-      for (int i = 0; i < batch.size(); i++) {
-        complete(batch.get(i), results.get(i), null);
       }
     } catch (RuntimeException batchFailure) {
       listener.batchCompleted(batch.size(), System.nanoTime() - start, true);
@@ -108,23 +117,43 @@ public final class MicroBatcher<T, R> implements AutoCloseable {
       } else {
         batch.forEach(this::runAlone);
       }
+      return;
+    } catch (Error error) {
+      // An Error (OOM, stack overflow, a native failure) says nothing about one row, so the rows
+      // are not retried alone; each fails, and the batcher lives on for the next batch.
+      listener.batchCompleted(batch.size(), System.nanoTime() - start, true);
+      batch.forEach(pending -> complete(pending, null, asFailure(error)));
+      return;
+    }
+    listener.batchCompleted(batch.size(), System.nanoTime() - start, false);
+    for (int i = 0; i < batch.size(); i++) {
+      complete(batch.get(i), results.get(i), null);
     }
   }
 
   private void runAlone(Pending<T, R> pending) {
     try {
       complete(pending, function.apply(List.of(pending.request())).get(0), null);
-    } catch (RuntimeException failure) {
-      complete(pending, null, failure);
+    } catch (Throwable failure) {
+      complete(pending, null, asFailure(failure));
     }
   }
 
+  /** Errors are wrapped so that callers handling exceptions see them, with the reason kept. */
+  private static Throwable asFailure(Throwable failure) {
+    return failure instanceof Error
+        ? new InferenceException("batch failed: " + failure, failure)
+        : failure;
+  }
+
+  /** Completes a row once; a second completion (the last-resort path) changes nothing. */
   private void complete(Pending<T, R> pending, R result, Throwable failure) {
-    outstanding.decrementAndGet();
-    if (failure == null) {
-      pending.result().complete(result);
-    } else {
-      pending.result().completeExceptionally(failure);
+    boolean completed =
+        failure == null
+            ? pending.result().complete(result)
+            : pending.result().completeExceptionally(failure);
+    if (completed) {
+      outstanding.decrementAndGet();
     }
   }
 

@@ -11,11 +11,9 @@ import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -25,8 +23,12 @@ import org.apache.avro.specific.SpecificRecord;
  * little-endian CRC-64-AVRO fingerprint, then the binary body. Decoding resolves the writer schema
  * by fingerprint in {@link WriterSchemas}, so a v1 reader accepts compatible newer writers.
  *
- * <p>Thread-safe: readers and writers are shared and stateless; encoders, decoders and buffers are
- * per thread.
+ * <p>Every length and count a body declares is checked against the bytes left in it before anything
+ * is allocated ({@link BoundedDecoder}), so a tiny record claiming a 2 GB string fails as a {@link
+ * CodecException} naming the field, instead of taking the process down.
+ *
+ * <p>Thread-safe: readers and writers are shared and stateless; encoders and their buffers are per
+ * thread, decoders per call.
  */
 public final class AvroCodec<T extends SpecificRecord> {
   /** Magic bytes plus fingerprint. */
@@ -35,9 +37,13 @@ public final class AvroCodec<T extends SpecificRecord> {
   private static final byte MAGIC_0 = (byte) 0xC3;
   private static final byte MAGIC_1 = (byte) 0x01;
   private static final HexFormat HEX = HexFormat.ofDelimiter(" ").withUpperCase();
+
+  static {
+    AvroLimits.installDefaults();
+  }
+
   private static final ThreadLocal<EncodeScratch> ENCODE_SCRATCH =
       ThreadLocal.withInitial(EncodeScratch::new);
-  private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
 
   private final Class<T> type;
   private final Schema readerSchema;
@@ -122,15 +128,26 @@ public final class AvroCodec<T extends SpecificRecord> {
     }
     long fingerprint = littleEndianLong(payload, 2);
     DatumReader<T> reader = readerFor(fingerprint);
-    BinaryDecoder decoder =
-        DecoderFactory.get()
-            .binaryDecoder(payload, HEADER_BYTES, payload.length - HEADER_BYTES, DECODER.get());
-    DECODER.set(decoder);
+    // A fresh decoder per record: a cached one would pin the last payload (and Avro's scratch
+    // buffer, sized by the biggest string seen) on every decoding thread.
+    BoundedDecoder decoder =
+        BoundedDecoder.over(payload, HEADER_BYTES, payload.length - HEADER_BYTES);
     T record;
     try {
       record = reader.read(null, decoder);
     } catch (IOException | RuntimeException e) {
-      Throwable eof = findEof(e);
+      DeclaredLengthException oversized = findCause(e, DeclaredLengthException.class);
+      if (oversized != null) {
+        throw new CodecException(
+            "oversized length in body for writer schema "
+                + writerName(fingerprint)
+                + " ("
+                + (payload.length - HEADER_BYTES)
+                + " body bytes): "
+                + oversized.getMessage(),
+            e);
+      }
+      Throwable eof = findCause(e, EOFException.class);
       String what = eof != null ? "truncated body" : "corrupt body";
       throw new CodecException(
           what
@@ -235,10 +252,10 @@ public final class AvroCodec<T extends SpecificRecord> {
     return String.format("0x%016X", fingerprint);
   }
 
-  private static Throwable findEof(Throwable e) {
+  private static <E extends Throwable> E findCause(Throwable e, Class<E> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof EOFException) {
-        return t;
+      if (type.isInstance(t)) {
+        return type.cast(t);
       }
     }
     return null;

@@ -32,13 +32,16 @@ final class FloatList extends AbstractList<Float> implements RandomAccess {
    * with another element type.
    */
   static FloatList readFrom(Decoder in) throws IOException {
-    long blockSize = in.readArrayStart();
+    // Straight off the record's bytes a float takes 4 of them; through a resolving decoder the
+    // writer may have written ints (1 byte at least), which the bounded decoder below assumes.
+    BoundedDecoder direct = in instanceof BoundedDecoder bounded ? bounded : null;
+    long blockSize = direct != null ? direct.readArrayStart(Float.BYTES) : in.readArrayStart();
     FloatList floats = forDecoding(blockSize);
     while (blockSize > 0) {
       for (long i = 0; i < blockSize; i++) {
         floats.append(in.readFloat());
       }
-      blockSize = in.arrayNext();
+      blockSize = direct != null ? direct.arrayNext(Float.BYTES) : in.arrayNext();
     }
     floats.trim();
     return floats;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.scheduler.VirtualTimeScheduler;
+import streaminfer.runtime.InferenceException;
 
 class MicroBatcherTest {
   private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
@@ -36,6 +37,12 @@ class MicroBatcherTest {
               batches.add(List.copyOf(requests));
               if (requests.contains(-1)) {
                 throw new IllegalArgumentException("negative request");
+              }
+              if (requests.contains(-2)) {
+                throw new AssertionError("the graph broke an invariant");
+              }
+              if (requests.contains(-3)) {
+                throw new StackOverflowError();
               }
               return requests.stream().map(r -> r * 10).toList();
             },
@@ -83,6 +90,47 @@ class MicroBatcherTest {
             ExecutionException.class, () -> results.get(1).get());
     assertInstanceOf(IllegalArgumentException.class, failure.getCause());
     assertEquals(30, results.get(2).get());
+  }
+
+  @Test
+  void failsEveryRowOfABatchWhoseFunctionThrowsAnErrorAndKeepsServingLaterBatches()
+      throws Exception {
+    batcher(3, 50, 16);
+    List<CompletableFuture<Integer>> failed = submitAll(1, -2, 3);
+
+    for (CompletableFuture<Integer> result : failed) {
+      assertTrue(result.isCompletedExceptionally(), "a row of the failed batch never completed");
+      ExecutionException failure =
+          org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, result::get);
+      InferenceException reason = assertInstanceOf(InferenceException.class, failure.getCause());
+      assertInstanceOf(AssertionError.class, reason.getCause());
+      assertTrue(
+          reason.getMessage().startsWith("batch failed: java.lang.AssertionError: the graph broke"),
+          reason.getMessage());
+    }
+    // An Error is not a bad row: the batch is not retried row by row.
+    assertEquals(List.of(List.of(1, -2, 3)), batches);
+    assertEquals(0, batcher.outstanding());
+
+    assertEquals(List.of(40, 50, 60), join(submitAll(4, 5, 6)));
+  }
+
+  @Test
+  void survivesAStackOverflowInAPartialBatchAndKeepsServing() throws Exception {
+    batcher(4, 50, 16);
+    List<CompletableFuture<Integer>> failed = submitAll(-3, 7);
+    time.advanceTimeBy(Duration.ofMillis(50));
+
+    for (CompletableFuture<Integer> result : failed) {
+      ExecutionException failure =
+          org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, result::get);
+      assertInstanceOf(StackOverflowError.class, failure.getCause().getCause());
+    }
+    assertEquals(0, batcher.outstanding());
+
+    List<CompletableFuture<Integer>> later = submitAll(8);
+    time.advanceTimeBy(Duration.ofMillis(50));
+    assertEquals(List.of(80), join(later));
   }
 
   @Test

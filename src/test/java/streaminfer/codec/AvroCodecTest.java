@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -60,8 +59,8 @@ class AvroCodecTest {
     T decoded =
         resolving.read(
             null,
-            DecoderFactory.get()
-                .binaryDecoder(payload, AvroCodec.HEADER_BYTES, payload.length - 10, null));
+            BoundedDecoder.over(
+                payload, AvroCodec.HEADER_BYTES, payload.length - AvroCodec.HEADER_BYTES));
 
     assertEquals(record, decoded);
   }
