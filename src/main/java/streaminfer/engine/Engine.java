@@ -28,6 +28,7 @@ import streaminfer.ops.ModelMetrics;
 import streaminfer.ops.OpsServer;
 import streaminfer.ops.PipelineMetrics;
 import streaminfer.pipeline.BatchedModel;
+import streaminfer.pipeline.Warmable;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
 import streaminfer.stream.KafkaPreflight;
@@ -131,6 +132,7 @@ public final class Engine implements AutoCloseable {
                         state.stores(),
                         state.emitter()));
         processors.add(processor);
+        warmUp(settings, pipeline, processor);
         streams.add(new StreamVerticle(stream, processor, state, pipelineMetrics));
         groups.add(
             new KafkaProbe.LaggingGroup(stream.groupId(), stream.inputTopic(), pipelineMetrics));
@@ -163,6 +165,16 @@ public final class Engine implements AutoCloseable {
       }
       List<HealthCheck> readiness = new ArrayList<>(liveness);
       readiness.add(new HealthCheck("broker", probe::brokerProblem));
+      for (int i = 0; i < streams.size(); i++) {
+        StreamVerticle stream = streams.get(i);
+        readiness.add(
+            new HealthCheck(
+                "pipeline " + settings.pipelines().get(i).name() + " group",
+                () ->
+                    stream.joined()
+                        ? Optional.empty()
+                        : Optional.of("its consumer has not joined its group yet")));
+      }
       OpsServer ops =
           new OpsServer(
               settings.ops().bindAddress(), settings.ops().port(), registry, liveness, readiness);
@@ -197,6 +209,39 @@ public final class Engine implements AutoCloseable {
         StreamConfig.DEFAULT_COMMIT_INTERVAL_MILLIS,
         StreamConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS,
         settings.kafka());
+  }
+
+  /**
+   * Runs the family's sample records through a stateless pipeline before it consumes, timed and
+   * logged; the models themselves were warmed up when they loaded.
+   */
+  private static void warmUp(
+      EngineSettings settings, PipelineSettings pipeline, RecordProcessor processor) {
+    if (!(processor instanceof Warmable warmable) || pipeline.warmup().runs() == 0) {
+      return;
+    }
+    int samples =
+        pipeline.warmup().batchSizes().stream().mapToInt(Integer::intValue).max().orElse(1);
+    pipeline
+        .family()
+        .module()
+        .demo(settings.modelsDir())
+        .ifPresent(
+            source -> {
+              try (source) {
+                long started = System.nanoTime();
+                List<byte[]> values = new ArrayList<>();
+                for (int i = 0; i < samples; i++) {
+                  values.add(source.next().apply(i).value());
+                }
+                int ran = warmable.warmUp(values, pipeline.warmup());
+                LOG.info(
+                    "pipeline {} warmed up end to end with {} sample records in {} ms",
+                    pipeline.name(),
+                    ran,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+              }
+            });
   }
 
   /** Decoding and preprocessing threads shared by the pipelines whose inputs are costly. */

@@ -38,7 +38,10 @@ public interface FamilyModule<S> {
   /** Called once the pipeline's models are loaded and its topics exist. */
   RecordProcessor processor(FamilyContext context, S settings);
 
-  /** Records for {@code serve --demo}, made from the shipped models' own data. */
+  /**
+   * Sample input records, made from the shipped models' own data: fed by {@code serve --demo}, and
+   * run end to end through a stateless pipeline before it serves (its warm-up).
+   */
   default Optional<DemoSource> demo(Path modelsDir) {
     return Optional.empty();
   }

@@ -1,5 +1,6 @@
 package streaminfer.pipeline;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -8,8 +9,10 @@ import java.util.concurrent.Executor;
 import org.apache.avro.specific.SpecificRecord;
 import streaminfer.codec.AvroCodec;
 import streaminfer.family.FamilyTask;
+import streaminfer.family.InvalidInputException;
 import streaminfer.family.StaleInputException;
 import streaminfer.runtime.Tensor;
+import streaminfer.runtime.Warmup;
 import streaminfer.stream.ModelFailure;
 import streaminfer.stream.Output;
 import streaminfer.stream.RecordProcessor;
@@ -22,7 +25,7 @@ import streaminfer.stream.RecordProcessor;
  * model took the record names the model version ({@link ModelFailure}).
  */
 public final class ModelPipeline<I extends SpecificRecord, O extends SpecificRecord>
-    implements RecordProcessor {
+    implements RecordProcessor, Warmable {
   private static final CompletableFuture<List<Output>> SKIPPED =
       CompletableFuture.completedFuture(List.of());
   private final AvroCodec<I> inputCodec;
@@ -68,6 +71,40 @@ public final class ModelPipeline<I extends SpecificRecord, O extends SpecificRec
                     outputTopic, outputCodec.encode(task.toOutput(prepared.input(), outputs))))
         .exceptionallyCompose(
             failure -> CompletableFuture.failedFuture(new ModelFailure(modelVersion, failure)));
+  }
+
+  /**
+   * Runs on the calling thread and straight through the session (not the batcher, whose metrics
+   * would count it); a sample the task refuses or skips is left out.
+   */
+  @Override
+  public int warmUp(List<byte[]> samples, Warmup warmup) {
+    if (samples.isEmpty()) {
+      return 0;
+    }
+    int ran = 0;
+    for (int run = 0; run < warmup.runs(); run++) {
+      for (int size : warmup.batchSizes()) {
+        List<Prepared<I>> batch = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+          try {
+            Prepared<I> prepared = prepare(samples.get((ran + i) % samples.size()));
+            if (prepared != null) {
+              batch.add(prepared);
+            }
+          } catch (InvalidInputException refused) {
+            // Warm-up samples are the family's own; one the model refuses only warms less.
+          }
+        }
+        List<Map<String, Tensor>> outputs =
+            model.runNow(batch.stream().map(Prepared::row).toList());
+        for (int i = 0; i < batch.size(); i++) {
+          outputCodec.encode(task.toOutput(batch.get(i).input(), outputs.get(i)));
+        }
+        ran += size;
+      }
+    }
+    return ran;
   }
 
   private record Prepared<I>(I input, Map<String, Tensor> row) {}

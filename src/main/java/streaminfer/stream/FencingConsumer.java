@@ -43,6 +43,9 @@ final class FencingConsumer extends KafkaConsumer<String, byte[]> {
 
           @Override
           public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // Where each partition resumes (committed offset, else the reset policy) is looked up
+            // now, before the pipeline reports itself ready, not on the first fetch after that.
+            partitions.forEach(FencingConsumer.this::position);
             listener.onPartitionsAssigned(partitions);
           }
         });

@@ -10,6 +10,7 @@ import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -55,6 +56,8 @@ public final class StreamVerticle extends VerticleBase {
   private boolean stopping;
   // Written on the event loop, read by the health endpoint's thread.
   private volatile Throwable fatal;
+  // Written on the consumer's callback, read by the readiness endpoint's thread.
+  private volatile boolean joined;
   private Promise<Void> drained;
   private long commitTimer;
 
@@ -85,10 +88,20 @@ public final class StreamVerticle extends VerticleBase {
           }
         });
     consumer.partitionsRevokedHandler(this::onRevoked);
-    consumer.partitionsAssignedHandler(assigned -> state.assigned(partitionNumbers(assigned)));
+    consumer.partitionsAssignedHandler(
+        assigned -> {
+          state.assigned(partitionNumbers(assigned));
+          joined = true;
+        });
     consumer.handler(this::onRecord);
     commitTimer = vertx.setPeriodic(config.commitIntervalMillis(), id -> commit());
-    return consumer.subscribe(config.inputTopic());
+    // The output topics' metadata is fetched now, not on the first record's send.
+    List<Future<?>> metadata = new ArrayList<>();
+    for (String topic : config.outputTopics()) {
+      metadata.add(producer.partitionsFor(topic));
+    }
+    metadata.add(producer.partitionsFor(config.deadLetterTopic()));
+    return Future.all(metadata).compose(known -> consumer.subscribe(config.inputTopic()));
   }
 
   /** Drains: stops fetching, waits for in-flight records to be produced, commits, closes. */
@@ -126,6 +139,14 @@ public final class StreamVerticle extends VerticleBase {
   /** Whether the pipeline is consuming; false after a fatal produce failure. */
   public boolean healthy() {
     return fatal == null;
+  }
+
+  /**
+   * Whether the consumer has joined its group and been given its partitions (possibly none): until
+   * then a record on the input waits for the group protocol, so the pipeline is not ready.
+   */
+  public boolean joined() {
+    return joined;
   }
 
   private void onRecord(KafkaConsumerRecord<String, byte[]> record) {
