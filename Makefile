@@ -46,6 +46,7 @@ bench: build
 	java -jar $(JAR) bench dgex
 	java -jar $(JAR) bench frames --engine-intra-op-threads 1 --batch-concurrency 2 --max-batch-size 16
 	java -jar $(JAR) bench dialogue
+	java -jar $(JAR) bench cold-start
 
 models: deps
 	$(PYTHON) -m exporters.ssd all --out models/ssd/1

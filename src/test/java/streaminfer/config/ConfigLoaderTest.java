@@ -122,6 +122,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void refusesANegativeLiveAgeOrReportPeriodInsteadOfTurningThemOff() {
+    assertEquals(
+        "pipelines[ssd].maxInputAgeMillis",
+        refused("pipelines: [{name: ssd, maxInputAgeMillis: -1}]").key());
+    assertEquals(
+        "ops.reportEverySeconds",
+        refused("ops: {reportEverySeconds: -2}\npipelines: [{name: ssd}]").key());
+  }
+
+  @Test
   void refusesAnUnknownFamilyNamingTheOnesThisBuildServes() {
     ConfigException error = refused("pipelines: [{name: x, family: yolo}]");
     assertEquals("pipelines[x].family", error.key());
