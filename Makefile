@@ -43,9 +43,9 @@ run: build
 	java -jar $(JAR) serve --config streaminfer.yaml --demo
 
 bench: build
-	java -jar $(JAR) bench dgex
-	java -jar $(JAR) bench frames --engine-intra-op-threads 1 --batch-concurrency 2 --max-batch-size 16
-	java -jar $(JAR) bench dialogue
+	java -jar $(JAR) bench dgex --config streaminfer.yaml
+	java -jar $(JAR) bench frames --config streaminfer.yaml
+	java -jar $(JAR) bench dialogue --config streaminfer.yaml
 	java -jar $(JAR) bench cold-start
 
 models: deps

@@ -6,6 +6,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import streaminfer.bench.BatchOptions;
 import streaminfer.bench.BenchBroker;
+import streaminfer.family.dgex.DgexModule;
 
 /** {@code bench dgex}: {@link DgexBenchmark} with its options from the command line. */
 @Command(
@@ -47,8 +48,8 @@ public final class DgexBenchCommand implements Callable<Integer> {
                         records,
                         baselineRecords,
                         secondsPerBatchSize,
-                        batch.batchConfig(),
-                        batch.intraOpThreads(),
+                        batch.batchConfig(DgexModule.NAME),
+                        batch.intraOpThreads(DgexModule.NAME),
                         broker.partitions(),
                         rounds),
                     System.out)

@@ -6,6 +6,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import streaminfer.bench.BatchOptions;
 import streaminfer.bench.BenchBroker;
+import streaminfer.family.guesswhat.GuessWhatModule;
 
 /** {@code bench dialogue}: {@link DialogueBenchmark} with its options from the command line. */
 @Command(
@@ -31,8 +32,8 @@ public final class DialogueBenchCommand implements Callable<Integer> {
                     new DialogueBenchmark.Options(
                         bootstrap,
                         broker.modelsDir(),
-                        batch.batchConfig(),
-                        batch.intraOpThreads(),
+                        batch.batchConfig(GuessWhatModule.NAME),
+                        batch.intraOpThreads(GuessWhatModule.NAME),
                         broker.partitions(),
                         concurrentGames),
                     System.out)

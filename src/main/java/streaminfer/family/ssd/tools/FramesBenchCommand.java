@@ -7,6 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import streaminfer.bench.BatchOptions;
 import streaminfer.bench.BenchBroker;
+import streaminfer.family.ssd.SsdModule;
 
 /** {@code bench frames}: {@link FramesBenchmark} with its options from the command line. */
 @Command(
@@ -82,9 +83,11 @@ public final class FramesBenchCommand implements Callable<Integer> {
                         streams,
                         backlogFrames,
                         warmupFrames,
-                        batch.batchConfig(),
-                        batch.intraOpThreads(),
-                        engineIntraOpThreads < 0 ? batch.intraOpThreads() : engineIntraOpThreads,
+                        batch.batchConfig(SsdModule.NAME),
+                        batch.intraOpThreads(SsdModule.NAME),
+                        engineIntraOpThreads < 0
+                            ? batch.intraOpThreads(SsdModule.NAME)
+                            : engineIntraOpThreads,
                         maxFrameAgeMillis,
                         broker.partitions(),
                         rounds),
