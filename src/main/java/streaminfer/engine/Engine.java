@@ -208,6 +208,7 @@ public final class Engine implements AutoCloseable {
         pipeline.maxInFlightRecords(),
         StreamConfig.DEFAULT_COMMIT_INTERVAL_MILLIS,
         StreamConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS,
+        pipeline.recordTimeoutMillis(),
         settings.kafka());
   }
 
