@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import streaminfer.batch.BatchConfig;
 import streaminfer.family.ConfiguredFamily;
@@ -43,6 +44,8 @@ public final class ConfigLoader {
           .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private static final Pattern PIPELINE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
   private static final String VERSION_LATEST = "latest";
+  // As StreamConfig's default: far above any batch's latency, well below a stuck partition's cost.
+  private static final long DEFAULT_RECORD_TIMEOUT_MILLIS = 60_000;
   private static final Set<String> ENGINE_OWNED_PROPERTIES =
       Set.of(
           "enable.auto.commit",
@@ -205,6 +208,9 @@ public final class ConfigLoader {
         new SessionTuning(
             node.integer("intraOpThreads", 0, 0, 1024), node.integer("cudaDevice", 0, 0, 64));
     long maxAge = node.longValue("maxInputAgeMillis", 0, 0, Long.MAX_VALUE);
+    long recordTimeout =
+        node.longValue(
+            "recordTimeoutMillis", DEFAULT_RECORD_TIMEOUT_MILLIS, 1, TimeUnit.DAYS.toMillis(1));
     Warmup warmup = warmup(node.child("warmup"), batch);
     ConfiguredFamily<?> family = ConfiguredFamily.read(module, node.child("settings"));
     node.rejectUnknownKeys();
@@ -220,7 +226,8 @@ public final class ConfigLoader {
         device,
         tuning,
         maxAge == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(maxAge)),
-        warmup);
+        warmup,
+        recordTimeout);
   }
 
   /** By default each model runs twice at batch size 1 and at the pipeline's largest batch. */

@@ -89,6 +89,7 @@ public final class ConfigPrinter {
     out.put("intraOpThreads", pipeline.tuning().intraOpThreads());
     out.put("cudaDevice", pipeline.tuning().cudaDeviceId());
     out.put("maxInputAgeMillis", pipeline.maxInputAge().map(age -> age.toMillis()).orElse(0L));
+    out.put("recordTimeoutMillis", pipeline.recordTimeoutMillis());
     out.put(
         "warmup",
         map("runs", pipeline.warmup().runs(), "batchSizes", pipeline.warmup().batchSizes()));

@@ -19,6 +19,8 @@ import streaminfer.runtime.Warmup;
  *     ingress's in-flight bound, so the consumer pauses before the batcher could overflow
  * @param maxInputAge live mode: inputs captured longer ago are skipped; empty serves all
  * @param warmup batches each model runs when it loads, before the pipeline consumes
+ * @param recordTimeoutMillis how long a record may take from receipt to its outcome before it is
+ *     dead-lettered as stuck
  */
 public record PipelineSettings(
     String name,
@@ -32,9 +34,14 @@ public record PipelineSettings(
     DevicePolicy device,
     SessionTuning tuning,
     Optional<Duration> maxInputAge,
-    Warmup warmup) {
+    Warmup warmup,
+    long recordTimeoutMillis) {
 
   public PipelineSettings {
+    if (recordTimeoutMillis < 1) {
+      throw new IllegalArgumentException(
+          "recordTimeoutMillis must be >= 1, was " + recordTimeoutMillis);
+    }
     models = Map.copyOf(models);
     outputTopics = Map.copyOf(outputTopics);
   }

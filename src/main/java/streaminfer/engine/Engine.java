@@ -174,6 +174,9 @@ public final class Engine implements AutoCloseable {
                     stream.joined()
                         ? Optional.empty()
                         : Optional.of("its consumer has not joined its group yet")));
+        readiness.add(
+            new HealthCheck(
+                "pipeline " + settings.pipelines().get(i).name() + " records", stream::stuck));
       }
       OpsServer ops =
           new OpsServer(
@@ -208,6 +211,7 @@ public final class Engine implements AutoCloseable {
         pipeline.maxInFlightRecords(),
         StreamConfig.DEFAULT_COMMIT_INTERVAL_MILLIS,
         StreamConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS,
+        pipeline.recordTimeoutMillis(),
         settings.kafka());
   }
 

@@ -23,6 +23,9 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
   private final Counter recordsIn;
   private final Counter recordsOut;
   private final Counter recordsSkipped;
+  private final Counter recordsTimedOut;
+  private final Counter commitFailures;
+  private final Counter consumerErrors;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong consumerLag = new AtomicLong();
   private final Timer recordLatency;
@@ -34,6 +37,9 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
     this.recordsIn = registry.counter("streaminfer.records.in", "pipeline", pipeline);
     this.recordsOut = registry.counter("streaminfer.records.out", "pipeline", pipeline);
     this.recordsSkipped = registry.counter("streaminfer.records.skipped", "pipeline", pipeline);
+    this.recordsTimedOut = registry.counter("streaminfer.records.timed.out", "pipeline", pipeline);
+    this.commitFailures = registry.counter("streaminfer.commit.failures", "pipeline", pipeline);
+    this.consumerErrors = registry.counter("streaminfer.consumer.errors", "pipeline", pipeline);
     registry.gauge("streaminfer.records.inflight", tags(), inFlight);
     registry.gauge("streaminfer.consumer.lag", tags(), consumerLag);
     this.recordLatency =
@@ -75,6 +81,33 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
   @Override
   public void skipped() {
     recordsSkipped.increment();
+  }
+
+  @Override
+  public void timedOut() {
+    recordsTimedOut.increment();
+  }
+
+  @Override
+  public void commitFailed() {
+    commitFailures.increment();
+  }
+
+  @Override
+  public void consumerError() {
+    consumerErrors.increment();
+  }
+
+  public double recordsTimedOut() {
+    return recordsTimedOut.count();
+  }
+
+  public double commitFailures() {
+    return commitFailures.count();
+  }
+
+  public double consumerErrors() {
+    return consumerErrors.count();
   }
 
   public double recordsSkipped() {

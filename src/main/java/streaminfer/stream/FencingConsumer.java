@@ -1,27 +1,67 @@
 package streaminfer.stream;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline's consumer, running {@code fence} on the poll thread before its rebalance listener.
- * Vert.x hands revocations to the event loop asynchronously, by which time this consumer may have
- * rejoined the group and another instance may restore the partition; the state fence must close
- * (and writes already sent must be acknowledged) before the poll goes on, as Kafka Streams commits
- * and flushes in its own listener.
+ * The pipeline's consumer, running {@code fence} and the last commit on the poll thread before its
+ * rebalance listener. Vert.x hands revocations to the event loop asynchronously, by which time this
+ * consumer may have rejoined the group and another instance may restore the partition and resume
+ * from its committed offset; so the state fence closes (writes already sent acknowledged) and the
+ * revoked partitions' acknowledged positions are committed synchronously before the poll goes on,
+ * as Kafka Streams commits and flushes in its own listener.
+ *
+ * <p>While {@link #hold held} every assigned partition is paused in the client, so a poll only
+ * keeps the member in its group (Vert.x stops polling when its stream is paused, and a member that
+ * does not poll within {@code max.poll.interval.ms} leaves the group).
+ *
+ * <p>Threading: the consumer is not thread safe; every method but {@link #hold} runs on the Vert.x
+ * consumer thread.
  */
 final class FencingConsumer extends KafkaConsumer<String, byte[]> {
+  private static final Logger LOG = LoggerFactory.getLogger(FencingConsumer.class);
   private final Consumer<Collection<TopicPartition>> fence;
+  private final AcknowledgedPositions positions;
+  private final StreamMetrics metrics;
+  // Written on the event loop, read on the poll thread.
+  private volatile boolean held;
 
-  FencingConsumer(Map<String, Object> config, Consumer<Collection<TopicPartition>> fence) {
+  FencingConsumer(
+      Map<String, Object> config,
+      Consumer<Collection<TopicPartition>> fence,
+      AcknowledgedPositions positions,
+      StreamMetrics metrics) {
     super(config, new StringDeserializer(), new ByteArrayDeserializer());
     this.fence = fence;
+    this.positions = positions;
+    this.metrics = metrics;
+  }
+
+  /** Whether polls may return records; false pauses every assigned partition from the next poll. */
+  void hold(boolean held) {
+    this.held = held;
+  }
+
+  @Override
+  public ConsumerRecords<String, byte[]> poll(Duration timeout) {
+    if (held) {
+      pause(assignment());
+    } else if (!paused().isEmpty()) {
+      resume(paused());
+    }
+    return super.poll(timeout);
   }
 
   @Override
@@ -32,22 +72,46 @@ final class FencingConsumer extends KafkaConsumer<String, byte[]> {
           @Override
           public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             fence.accept(partitions);
+            commitRevoked(partitions);
             listener.onPartitionsRevoked(partitions);
           }
 
           @Override
           public void onPartitionsLost(Collection<TopicPartition> partitions) {
             fence.accept(partitions);
+            // Owned by another member already: a commit now could only move its offsets back.
+            positions.revoked(partitions);
             listener.onPartitionsLost(partitions);
           }
 
           @Override
           public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            positions.assigned(partitions);
+            if (held) {
+              pause(partitions);
+            }
             // Where each partition resumes (committed offset, else the reset policy) is looked up
             // now, before the pipeline reports itself ready, not on the first fetch after that.
             partitions.forEach(FencingConsumer.this::position);
             listener.onPartitionsAssigned(partitions);
           }
         });
+  }
+
+  /**
+   * The last commit of revoked partitions: what the event loop has acknowledged so far. Records
+   * acknowledged later are redelivered to the new owner (at least once).
+   */
+  private void commitRevoked(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = positions.revoked(partitions);
+    if (offsets.isEmpty()) {
+      return;
+    }
+    try {
+      commitSync(offsets);
+    } catch (KafkaException e) {
+      metrics.commitFailed();
+      LOG.warn("commit of revoked partitions {} failed; they will be redelivered", offsets, e);
+    }
   }
 }

@@ -23,6 +23,8 @@ final class PartitionLane {
     final long offset;
     final long timestamp;
     final String key;
+    // System.nanoTime() at receipt: the record's deadline counts from here.
+    final long receivedNanos;
     // Kept until the record is acknowledged: a refused output dead-letters the original value.
     private final byte[] value;
     private List<Output> outputs;
@@ -30,12 +32,18 @@ final class PartitionLane {
     private boolean done;
     private int unacknowledgedOutputs;
     private boolean acknowledged;
+    private boolean timedOut;
 
-    private Slot(long offset, long timestamp, String key, byte[] value) {
+    private Slot(long offset, long timestamp, String key, byte[] value, long receivedNanos) {
       this.offset = offset;
       this.timestamp = timestamp;
       this.key = key;
       this.value = value;
+      this.receivedNanos = receivedNanos;
+    }
+
+    boolean done() {
+      return done;
     }
 
     byte[] value() {
@@ -50,8 +58,15 @@ final class PartitionLane {
       return failure;
     }
 
-    /** Records the outcome: outputs (none when skipped), or the failure. */
-    void finish(List<Output> outputs, Throwable failure) {
+    /**
+     * Records the outcome: outputs (none when skipped), or the failure. False, and ignored, when
+     * the record had timed out already: its late outcome must not be produced or acknowledged
+     * again.
+     */
+    boolean finish(List<Output> outputs, Throwable failure) {
+      if (done && timedOut) {
+        return false;
+      }
       if (done) {
         throw new IllegalStateException("record at offset " + offset + " finished twice");
       }
@@ -59,6 +74,20 @@ final class PartitionLane {
       this.failure = failure;
       this.done = true;
       this.unacknowledgedOutputs = failure == null ? this.outputs.size() : 0;
+      return true;
+    }
+
+    /**
+     * The record missed its deadline: it finishes now with {@code failure}, and its processor's
+     * outcome, whenever it comes, is ignored. False if it had finished already.
+     */
+    boolean timeOut(Throwable failure) {
+      if (done) {
+        return false;
+      }
+      finish(null, failure);
+      timedOut = true;
+      return true;
     }
 
     /** One output acknowledged; true once all are (and none was refused). */
@@ -96,12 +125,16 @@ final class PartitionLane {
   }
 
   Slot append(long offset, long timestamp, String key, byte[] value) {
+    return append(offset, timestamp, key, value, 0);
+  }
+
+  Slot append(long offset, long timestamp, String key, byte[] value, long receivedNanos) {
     Slot last = unacknowledged.peekLast();
     if (last != null && offset <= last.offset) {
       throw new IllegalArgumentException(
           "offset " + offset + " arrived after " + last.offset + " in one partition");
     }
-    Slot slot = new Slot(offset, timestamp, key, value);
+    Slot slot = new Slot(offset, timestamp, key, value, receivedNanos);
     unsent.add(slot);
     unacknowledged.add(slot);
     return slot;
@@ -140,6 +173,23 @@ final class PartitionLane {
     return released;
   }
 
+  /**
+   * The unfinished records received {@code timeoutNanos} or longer before {@code nowNanos}, in
+   * offset order. Records arrive in offset order, so the scan stops at the first one still in time.
+   */
+  List<Slot> overdue(long nowNanos, long timeoutNanos) {
+    List<Slot> overdue = new ArrayList<>();
+    for (Slot slot : unsent) {
+      if (nowNanos - slot.receivedNanos < timeoutNanos) {
+        break;
+      }
+      if (!slot.done) {
+        overdue.add(slot);
+      }
+    }
+    return overdue;
+  }
+
   /** The finished records at the head, in offset order; each is returned once. */
   List<Slot> takeSendable() {
     List<Slot> sendable = new ArrayList<>();
@@ -154,6 +204,11 @@ final class PartitionLane {
     while (!unacknowledged.isEmpty() && unacknowledged.peek().acknowledged) {
       committablePosition = unacknowledged.poll().offset + 1;
     }
+  }
+
+  /** The position below which every record is acknowledged; -1 before the first. */
+  long committablePosition() {
+    return committablePosition;
   }
 
   /** The next position to commit, if it moved since the last {@link #markCommitted}. */

@@ -13,6 +13,8 @@ import java.util.Set;
  *     at this bound and resumes at half of it
  * @param commitIntervalMillis how often acknowledged offsets are committed
  * @param drainTimeoutMillis how long a stop waits for in-flight records before closing
+ * @param recordTimeoutMillis how long the processor may take over a record, from its receipt; a
+ *     record not finished by then is dead-lettered with a {@link RecordTimeoutException}
  * @param clientOverrides the user's Kafka client properties (security, ...), applied over the
  *     engine's own settings to consumer and producer
  */
@@ -26,9 +28,11 @@ public record StreamConfig(
     int maxInFlightRecords,
     long commitIntervalMillis,
     long drainTimeoutMillis,
+    long recordTimeoutMillis,
     Map<String, String> clientOverrides) {
   public static final long DEFAULT_COMMIT_INTERVAL_MILLIS = 100;
   public static final long DEFAULT_DRAIN_TIMEOUT_MILLIS = 30_000;
+  public static final long DEFAULT_RECORD_TIMEOUT_MILLIS = 60_000;
 
   public StreamConfig {
     requireText(pipeline, "pipeline");
@@ -49,6 +53,10 @@ public record StreamConfig(
       throw new IllegalArgumentException(
           "commitIntervalMillis must be >= 1, was " + commitIntervalMillis);
     }
+    if (recordTimeoutMillis < 1) {
+      throw new IllegalArgumentException(
+          "recordTimeoutMillis must be >= 1, was " + recordTimeoutMillis);
+    }
     clientOverrides = Map.copyOf(clientOverrides);
   }
 
@@ -65,6 +73,7 @@ public record StreamConfig(
         1024,
         DEFAULT_COMMIT_INTERVAL_MILLIS,
         DEFAULT_DRAIN_TIMEOUT_MILLIS,
+        DEFAULT_RECORD_TIMEOUT_MILLIS,
         Map.of());
   }
 
@@ -79,7 +88,53 @@ public record StreamConfig(
         records,
         commitIntervalMillis,
         drainTimeoutMillis,
+        recordTimeoutMillis,
         clientOverrides);
+  }
+
+  public StreamConfig withCommitIntervalMillis(long millis) {
+    return new StreamConfig(
+        pipeline,
+        bootstrapServers,
+        groupId,
+        inputTopic,
+        outputTopics,
+        deadLetterTopic,
+        maxInFlightRecords,
+        millis,
+        drainTimeoutMillis,
+        recordTimeoutMillis,
+        clientOverrides);
+  }
+
+  public StreamConfig withRecordTimeoutMillis(long millis) {
+    return new StreamConfig(
+        pipeline,
+        bootstrapServers,
+        groupId,
+        inputTopic,
+        outputTopics,
+        deadLetterTopic,
+        maxInFlightRecords,
+        commitIntervalMillis,
+        drainTimeoutMillis,
+        millis,
+        clientOverrides);
+  }
+
+  public StreamConfig withClientOverrides(Map<String, String> overrides) {
+    return new StreamConfig(
+        pipeline,
+        bootstrapServers,
+        groupId,
+        inputTopic,
+        outputTopics,
+        deadLetterTopic,
+        maxInFlightRecords,
+        commitIntervalMillis,
+        drainTimeoutMillis,
+        recordTimeoutMillis,
+        overrides);
   }
 
   private static void requireText(String value, String name) {

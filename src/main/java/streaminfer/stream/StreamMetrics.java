@@ -1,6 +1,9 @@
 package streaminfer.stream;
 
-/** What the stream layer reports; implemented by the ops package. Called on the event loop. */
+/**
+ * What the stream layer reports; implemented by the ops package. Called on the event loop, but for
+ * {@link #commitFailed} and {@link #consumerError}, also called on the consumer's poll thread.
+ */
 public interface StreamMetrics {
   void received(int partition, long offset);
 
@@ -12,6 +15,15 @@ public interface StreamMetrics {
   void skipped();
 
   void inFlight(int records);
+
+  /** A record the processor did not finish within its deadline; it is dead-lettered. */
+  void timedOut();
+
+  /** An offset commit failed (retried with the next one). */
+  void commitFailed();
+
+  /** The consumer failed, other than being woken up to close. */
+  void consumerError();
 
   StreamMetrics NONE =
       new StreamMetrics() {
@@ -29,5 +41,14 @@ public interface StreamMetrics {
 
         @Override
         public void inFlight(int records) {}
+
+        @Override
+        public void timedOut() {}
+
+        @Override
+        public void commitFailed() {}
+
+        @Override
+        public void consumerError() {}
       };
 }

@@ -10,14 +10,18 @@ import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,18 +41,34 @@ import streaminfer.stream.state.StreamState;
  * letter.
  *
  * <p>Backpressure: when {@code maxInFlightRecords} records are unacknowledged the consumer is
- * paused; it resumes at half that. Threading: every field is confined to this verticle's event loop
- * (but {@link #fenceRevoked}, on the poll thread, which touches only the thread-safe state and
- * producer); completions from worker threads hop back with {@code runOnContext}.
+ * paused; it resumes at half that. While paused it still polls (every assigned partition paused in
+ * the client) so that it stays in its group however long the pause; a halted pipeline does not, and
+ * leaves the group after {@code max.poll.interval.ms} so that another member takes over.
+ *
+ * <p>Deadline: a record the processor has not finished {@code recordTimeoutMillis} after its
+ * receipt is dead-lettered with a {@link RecordTimeoutException}, so a hung call cannot hold its
+ * partition's commits and the in-flight bound forever; the processor's late outcome is ignored. For
+ * {@link #READINESS_WINDOW_MILLIS} (or one deadline, if longer) after a timeout the pipeline
+ * reports itself {@link #stuck}.
+ *
+ * <p>Threading: every field is confined to this verticle's event loop (but {@link #fenceRevoked},
+ * on the poll thread, which touches only the thread-safe state and producer); completions from
+ * worker threads hop back with {@code runOnContext}.
  */
 public final class StreamVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StreamVerticle.class);
+  static final long READINESS_WINDOW_MILLIS = 60_000;
+  private static final long DEFAULT_MAX_POLL_INTERVAL_MILLIS = 300_000;
 
   private final StreamConfig config;
   private final RecordProcessor processor;
   private final StreamState state;
   private final StreamMetrics metrics;
   private final Map<TopicPartition, PartitionLane> lanes = new HashMap<>();
+  // Revoked lanes whose records are still in flight: they still time out.
+  private final Set<PartitionLane> retired = new HashSet<>();
+  private final AcknowledgedPositions positions = new AcknowledgedPositions();
+  private FencingConsumer fencing;
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
   private int inFlight;
@@ -60,6 +80,12 @@ public final class StreamVerticle extends VerticleBase {
   private volatile boolean joined;
   private Promise<Void> drained;
   private long commitTimer;
+  private long deadlineTimer;
+  private long keepAliveTimer;
+  private int commitFailureStreak;
+  // Written on the event loop, read by the readiness endpoint's thread.
+  private volatile long recordsTimedOut;
+  private volatile long lastTimeoutNanos;
 
   public StreamVerticle(
       StreamConfig config, RecordProcessor processor, StreamState state, StreamMetrics metrics) {
@@ -76,14 +102,17 @@ public final class StreamVerticle extends VerticleBase {
             vertx, producerConfig(), new StringSerializer(), new ByteArraySerializer());
     // State writes and emitted records share the outputs' producer (one transaction, later).
     state.attach(producer.unwrap());
-    consumer =
-        KafkaConsumer.create(vertx, new FencingConsumer(consumerConfig(), this::fenceRevoked));
+    Map<String, Object> consumerConfig = consumerConfig();
+    fencing = new FencingConsumer(consumerConfig, this::fenceRevoked, positions, metrics);
+    consumer = KafkaConsumer.create(vertx, fencing);
+    // Runs on the consumer's thread.
     consumer.exceptionHandler(
         error -> {
           // Closing the consumer wakes its poll up; that is the stop, not a failure.
           if (stopping && error instanceof WakeupException) {
             LOG.debug("{}: consumer woken up to close", config.inputTopic());
           } else {
+            metrics.consumerError();
             LOG.error("{}: consumer error", config.inputTopic(), error);
           }
         });
@@ -95,7 +124,15 @@ public final class StreamVerticle extends VerticleBase {
         });
     consumer.handler(this::onRecord);
     commitTimer = vertx.setPeriodic(config.commitIntervalMillis(), id -> commit());
-    // The output topics' metadata is fetched now, not on the first record's send.
+    // Overdue records are found within a quarter deadline (at most a second) of their deadline.
+    deadlineTimer =
+        vertx.setPeriodic(
+            Math.max(1, Math.min(1_000, config.recordTimeoutMillis() / 4)), id -> timeOutOverdue());
+    keepAliveTimer =
+        vertx.setPeriodic(
+            Math.max(1, Math.min(1_000, maxPollIntervalMillis(consumerConfig) / 3)),
+            id -> keepAlive()); // The output topics' metadata is fetched now, not on the first
+    // record's send.
     List<Future<?>> metadata = new ArrayList<>();
     for (String topic : config.outputTopics()) {
       metadata.add(producer.partitionsFor(topic));
@@ -108,7 +145,7 @@ public final class StreamVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    consumer.pause();
+    hold();
     drained = Promise.promise();
     if (inFlight == 0) {
       drained.tryComplete();
@@ -130,6 +167,8 @@ public final class StreamVerticle extends VerticleBase {
             v -> {
               vertx.cancelTimer(timeout);
               vertx.cancelTimer(commitTimer);
+              vertx.cancelTimer(deadlineTimer);
+              vertx.cancelTimer(keepAliveTimer);
               return commit();
             })
         .eventually(() -> consumer.close())
@@ -149,18 +188,43 @@ public final class StreamVerticle extends VerticleBase {
     return joined;
   }
 
+  /**
+   * Why the pipeline is not ready because of stuck records: some timed out within the last {@link
+   * #READINESS_WINDOW_MILLIS} (or one deadline, if longer); empty otherwise.
+   */
+  public Optional<String> stuck() {
+    long count = recordsTimedOut;
+    if (count == 0) {
+      return Optional.empty();
+    }
+    long agoMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastTimeoutNanos);
+    if (agoMillis > Math.max(READINESS_WINDOW_MILLIS, config.recordTimeoutMillis())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "pipeline "
+            + config.pipeline()
+            + ": "
+            + count
+            + " records timed out so far (not processed within "
+            + config.recordTimeoutMillis()
+            + " ms), the last "
+            + agoMillis
+            + " ms ago");
+  }
+
   private void onRecord(KafkaConsumerRecord<String, byte[]> record) {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     PartitionLane lane =
         lanes.computeIfAbsent(partition, p -> new PartitionLane(!state.stateful()));
     PartitionLane.Slot slot =
-        lane.append(record.offset(), record.timestamp(), record.key(), record.value());
+        lane.append(
+            record.offset(), record.timestamp(), record.key(), record.value(), System.nanoTime());
     metrics.received(record.partition(), record.offset());
     inFlight++;
     metrics.inFlight(inFlight);
     if (inFlight >= config.maxInFlightRecords() && !paused) {
-      paused = true;
-      consumer.pause();
+      hold();
     }
     if (lane.stateRestored()) {
       dispatch(partition, lane, slot);
@@ -195,12 +259,17 @@ public final class StreamVerticle extends VerticleBase {
                           failure != null
                               ? failure
                               : new PartitionRevokedException(partition.getPartition());
+                      // A record that timed out while waiting keeps its timeout.
                       held.forEach(slot -> slot.finish(null, cause));
                       sendReady(partition, lane);
                     }));
   }
 
   private void dispatch(TopicPartition partition, PartitionLane lane, PartitionLane.Slot slot) {
+    if (slot.done()) {
+      // Timed out while its partition's state was restored.
+      return;
+    }
     CompletionStage<List<Output>> result;
     try {
       result = processor.process(partition.getPartition(), slot.key, slot.value());
@@ -211,9 +280,50 @@ public final class StreamVerticle extends VerticleBase {
         (outputs, failure) ->
             context.runOnContext(
                 v -> {
-                  slot.finish(outputs, failure);
-                  sendReady(partition, lane);
+                  if (slot.finish(outputs, failure)) {
+                    sendReady(partition, lane);
+                  } else {
+                    LOG.debug(
+                        "{}: offset {} finished after it timed out; outcome ignored",
+                        partition,
+                        slot.offset);
+                  }
                 }));
+  }
+
+  /** Dead-letters, in offset order, every record its processor has not finished in time. */
+  private void timeOutOverdue() {
+    long now = System.nanoTime();
+    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.recordTimeoutMillis());
+    retired.removeIf(lane -> lane.inFlight() == 0);
+    List<Map.Entry<TopicPartition, PartitionLane>> all = new ArrayList<>(lanes.entrySet());
+    // A retired lane's records are dropped, not dead-lettered: the partition's owner has them.
+    retired.forEach(lane -> all.add(Map.entry(new TopicPartition(config.inputTopic(), -1), lane)));
+    for (Map.Entry<TopicPartition, PartitionLane> entry : all) {
+      TopicPartition partition = entry.getKey();
+      PartitionLane lane = entry.getValue();
+      List<PartitionLane.Slot> overdue = lane.overdue(now, timeoutNanos);
+      if (overdue.isEmpty()) {
+        continue;
+      }
+      for (PartitionLane.Slot slot : overdue) {
+        if (slot.timeOut(new RecordTimeoutException(config.recordTimeoutMillis()))) {
+          metrics.timedOut();
+          recordsTimedOut++;
+          lastTimeoutNanos = now;
+          LOG.warn(
+              "{}: offset {} not processed within {} ms; dead-lettering it",
+              partition,
+              slot.offset,
+              config.recordTimeoutMillis());
+        }
+      }
+      if (lanes.get(partition) == lane) {
+        sendReady(partition, lane);
+      } else {
+        lane.takeSendable().forEach(slot -> acknowledged(partition, lane, slot));
+      }
+    }
   }
 
   private void sendReady(TopicPartition partition, PartitionLane lane) {
@@ -295,10 +405,14 @@ public final class StreamVerticle extends VerticleBase {
 
   private void acknowledged(TopicPartition partition, PartitionLane lane, PartitionLane.Slot slot) {
     lane.acknowledge(slot);
+    if (lanes.get(partition) == lane) {
+      positions.publish(kafkaPartition(partition), lane.committablePosition());
+    }
     inFlight--;
     metrics.inFlight(inFlight);
     if (paused && !stopping && fatal == null && inFlight <= config.maxInFlightRecords() / 2) {
       paused = false;
+      fencing.hold(false);
       consumer.resume();
     }
     if (stopping && inFlight == 0 && drained != null) {
@@ -317,18 +431,49 @@ public final class StreamVerticle extends VerticleBase {
           config.inputTopic(),
           cause);
       fatal = cause;
-      paused = true;
-      consumer.pause();
+      hold();
     }
+  }
+
+  /** Stops handing out records; see {@link #keepAlive} for how the member stays in its group. */
+  private void hold() {
+    paused = true;
+    fencing.hold(true);
+    consumer.pause();
+  }
+
+  /**
+   * A paused Vert.x consumer stops polling; this poll, with every partition paused in the client,
+   * keeps the member in its group. A halted pipeline is let go, for another member to take over.
+   */
+  private void keepAlive() {
+    if (!paused || fatal != null) {
+      return;
+    }
+    consumer
+        .poll(Duration.ZERO)
+        .onSuccess(
+            records -> {
+              if (!records.isEmpty()) {
+                // Cannot happen while held: every assigned partition is paused before the poll.
+                LOG.error(
+                    "{}: {} records returned while paused; they will be redelivered",
+                    config.inputTopic(),
+                    records.size());
+              }
+            });
   }
 
   private Future<Void> commit() {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     lanes.forEach(
-        (partition, lane) ->
+        (partition, lane) -> {
+          // A partition revoked on the poll thread had its last commit there.
+          if (positions.owned(kafkaPartition(partition))) {
             lane.positionToCommit()
-                .ifPresent(
-                    position -> offsets.put(partition, new OffsetAndMetadata(position, ""))));
+                .ifPresent(position -> offsets.put(partition, new OffsetAndMetadata(position, "")));
+          }
+        });
     if (offsets.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -343,19 +488,63 @@ public final class StreamVerticle extends VerticleBase {
                         lane.markCommitted(offset.getOffset());
                       }
                     }))
-        .onFailure(error -> LOG.debug("{}: commit failed, retried", config.inputTopic(), error))
+        .onComplete(
+            done -> {
+              if (done.succeeded()) {
+                if (commitFailureStreak > 0) {
+                  LOG.info(
+                      "{}: commits succeed again after {} failures",
+                      config.inputTopic(),
+                      commitFailureStreak);
+                }
+                commitFailureStreak = 0;
+                return;
+              }
+              metrics.commitFailed();
+              // Once per streak: a broker away for a while fails every commit interval.
+              if (commitFailureStreak++ == 0) {
+                LOG.warn(
+                    "{}: commit failed; retried every {} ms, logged again once one succeeds",
+                    config.inputTopic(),
+                    config.commitIntervalMillis(),
+                    done.cause());
+              } else {
+                LOG.debug("{}: commit failed again", config.inputTopic(), done.cause());
+              }
+            })
         .mapEmpty();
   }
 
   /**
-   * Revoked partitions get a last commit; records of theirs still in flight are produced but no
-   * longer committed here, so the new owner redelivers them (at-least-once, never lost). Their
-   * state writes and emitted records were refused already ({@link #fenceRevoked}), and a record
-   * refused so is dropped.
+   * Revoked partitions had their last commit on the poll thread ({@link FencingConsumer}), before
+   * the member rejoined; a commit from here would come after another member may have resumed from
+   * the committed offset. Records of theirs still in flight are produced but no longer committed,
+   * so the new owner redelivers them (at-least-once, never lost). Their state writes and emitted
+   * records were refused already ({@link #fenceRevoked}), and a record refused so is dropped.
    */
   private void onRevoked(Set<TopicPartition> revoked) {
-    commit();
-    List.copyOf(revoked).forEach(lanes::remove);
+    for (TopicPartition partition : List.copyOf(revoked)) {
+      PartitionLane lane = lanes.remove(partition);
+      if (lane != null && lane.inFlight() > 0) {
+        retired.add(lane);
+      }
+    }
+  }
+
+  private static org.apache.kafka.common.TopicPartition kafkaPartition(TopicPartition partition) {
+    return new org.apache.kafka.common.TopicPartition(
+        partition.getTopic(), partition.getPartition());
+  }
+
+  private static long maxPollIntervalMillis(Map<String, Object> consumerConfig) {
+    Object value = consumerConfig.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+    try {
+      return value == null
+          ? DEFAULT_MAX_POLL_INTERVAL_MILLIS
+          : Long.parseLong(value.toString().trim());
+    } catch (NumberFormatException e) {
+      return DEFAULT_MAX_POLL_INTERVAL_MILLIS;
+    }
   }
 
   /**

@@ -132,6 +132,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsTheRecordTimeoutWithADefaultAndRefusesZero() throws IOException {
+    assertEquals(60_000, load("pipelines: [{name: ssd}]").pipelines().get(0).recordTimeoutMillis());
+    assertEquals(
+        250,
+        load("pipelines: [{name: ssd, recordTimeoutMillis: 250}]")
+            .pipelines()
+            .get(0)
+            .recordTimeoutMillis());
+    assertEquals(
+        "pipelines[ssd].recordTimeoutMillis",
+        refused("pipelines: [{name: ssd, recordTimeoutMillis: 0}]").key());
+  }
+
+  @Test
   void refusesAnUnknownFamilyNamingTheOnesThisBuildServes() {
     ConfigException error = refused("pipelines: [{name: x, family: yolo}]");
     assertEquals("pipelines[x].family", error.key());

@@ -134,6 +134,22 @@ class PartitionLaneTest {
   }
 
   @Test
+  void timesOutOnlyUnfinishedRecordsPastTheirDeadlineAndIgnoresTheirLateOutcome() {
+    PartitionLane.Slot stuck = lane.append(1, 0, "a", new byte[0], 100);
+    PartitionLane.Slot finished = lane.append(2, 0, "b", new byte[0], 110);
+    PartitionLane.Slot recent = lane.append(3, 0, "c", new byte[0], 200);
+    finished.finish(List.of(), null);
+    assertEquals(List.of(stuck), lane.overdue(160, 50));
+    assertTrue(stuck.timeOut(new RecordTimeoutException(50)));
+    assertFalse(stuck.timeOut(new RecordTimeoutException(50)), "timed out twice");
+    assertEquals(List.of(stuck, finished), lane.takeSendable());
+    assertFalse(stuck.finish(Output.one("out", new byte[] {1}), null), "a late outcome counted");
+    assertTrue(stuck.failure() instanceof RecordTimeoutException);
+    assertEquals(List.of(recent), lane.overdue(250, 50));
+    assertThrows(IllegalStateException.class, () -> finished.finish(List.of(), null));
+  }
+
+  @Test
   void refusesOffsetsThatGoBackwards() {
     lane.append(7, 0, "a", new byte[0]);
     assertThrows(IllegalArgumentException.class, () -> lane.append(7, 0, "b", new byte[0]));

@@ -3,6 +3,8 @@ package streaminfer.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 import streaminfer.broker.BrokerConfig;
 import streaminfer.broker.EmbeddedKafkaBroker;
 import streaminfer.broker.Topics;
+import streaminfer.ops.PipelineMetrics;
 import streaminfer.stream.state.KeyValueStore;
 import streaminfer.stream.state.StateCodec;
 import streaminfer.stream.state.StreamState;
@@ -125,6 +131,173 @@ class StreamVerticleTest {
         });
     assertEquals(50, read("out", 50).size());
     await(() -> committed("g") == sent.size());
+  }
+
+  @Test
+  void deadLettersARecordItsProcessorNeverFinishesAndGoesOnWithItsPartition() throws Exception {
+    List<String> sent = produce(40);
+    CompletableFuture<List<Output>> stuck = new CompletableFuture<>();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    StreamConfig config =
+        StreamConfig.of(broker.bootstrapServers(), "g", "in", "out").withRecordTimeoutMillis(500);
+    StreamVerticle verticle =
+        new StreamVerticle(
+            config,
+            (partition, key, value) ->
+                sequence(value) == 5
+                    ? stuck
+                    : CompletableFuture.completedFuture(Output.one("out", value)),
+            StreamState.of(config, UnaryOperator.identity()),
+            new PipelineMetrics(registry, "g", "m"));
+    deploy(verticle);
+    List<ConsumerRecord<String, byte[]>> letters = read("in.dlq", 1);
+    assertEquals(1, letters.size());
+    ConsumerRecord<String, byte[]> letter = letters.get(0);
+    assertEquals("k5", letter.key());
+    assertEquals(sent.get(5), new String(letter.value(), StandardCharsets.UTF_8));
+    assertEquals(RecordTimeoutException.class.getName(), header(letter, DeadLetters.ERROR_CLASS));
+    assertEquals("not processed within 500 ms", header(letter, DeadLetters.ERROR_MESSAGE));
+    assertTrue(verticle.stuck().orElse("").contains("timed out"), "readiness names no timeout");
+    assertEquals(39, read("out", 39).size());
+    await(() -> committed("g") == sent.size());
+    // A late answer of the timed-out record is ignored: no output, no second acknowledgement.
+    stuck.complete(Output.one("out", "late".getBytes(StandardCharsets.UTF_8)));
+    produce(8);
+    assertEquals(47, read("out", 47).size());
+    await(() -> committed("g") == sent.size() + 8);
+    assertTrue(
+        registry.scrape().contains("streaminfer_records_timed_out_total{pipeline=\"g\"} 1.0"),
+        registry.scrape());
+  }
+
+  @Test
+  void staysInItsGroupWhilePausedLongerThanMaxPollInterval() throws Exception {
+    List<CompletableFuture<List<Output>>> held = new CopyOnWriteArrayList<>();
+    AtomicBoolean released = new AtomicBoolean();
+    produce(50);
+    deploy(
+        StreamConfig.of(broker.bootstrapServers(), "g", "in", "out")
+            .withMaxInFlightRecords(10)
+            .withClientOverrides(Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "1500")),
+        (partition, key, value) -> {
+          if (released.get()) {
+            return CompletableFuture.completedFuture(Output.one("out", value));
+          }
+          CompletableFuture<List<Output>> result = new CompletableFuture<>();
+          held.add(result);
+          return result;
+        });
+    await(() -> held.size() >= 10);
+    // Paused for three times max.poll.interval.ms: a member that stopped polling has left by now.
+    Thread.sleep(4_500);
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      ConsumerGroupDescription group =
+          admin.describeConsumerGroups(List.of("g")).all().get().get("g");
+      assertEquals(1, group.members().size(), "the paused consumer left its group: " + group);
+    }
+    released.set(true);
+    held.forEach(result -> result.complete(Output.one("out", new byte[] {1})));
+    assertEquals(50, read("out", 50).size());
+    await(() -> committed("g") == 50);
+  }
+
+  @Test
+  void commitsARevokedPartitionsAcknowledgedOffsetsBeforeAnotherMemberIsGivenIt() throws Exception {
+    List<String> sent = produce(40);
+    PipelineMetrics metrics =
+        new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "g", "m");
+    // No periodic commit within the test: only the one at revocation.
+    StreamConfig config =
+        StreamConfig.of(broker.bootstrapServers(), "g", "in", "out")
+            .withCommitIntervalMillis(600_000);
+    deploy(
+        new StreamVerticle(
+            config,
+            (partition, key, value) -> CompletableFuture.completedFuture(Output.one("out", value)),
+            StreamState.of(config, UnaryOperator.identity()),
+            metrics));
+    await(() -> metrics.recordsOut() == sent.size());
+    Map<org.apache.kafka.common.TopicPartition, Long> committedOnAssignment =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    try (KafkaConsumer<String, byte[]> second =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "g",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                "false"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      second.subscribe(
+          List.of("in"),
+          new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(
+                java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {}
+
+            @Override
+            public void onPartitionsAssigned(
+                java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+              second
+                  .committed(new java.util.HashSet<>(partitions))
+                  .forEach(
+                      (partition, offset) ->
+                          committedOnAssignment.put(
+                              partition, offset == null ? -1 : offset.offset()));
+            }
+          });
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (committedOnAssignment.isEmpty() && System.nanoTime() < end) {
+        second.poll(Duration.ofMillis(100));
+      }
+      assertTrue(!committedOnAssignment.isEmpty(), "the second member got no partition");
+      Map<org.apache.kafka.common.TopicPartition, Long> ends =
+          second.endOffsets(committedOnAssignment.keySet());
+      assertEquals(ends, committedOnAssignment, "acknowledged records not committed at revocation");
+    }
+  }
+
+  @Test
+  void countsConsumerErrorsAndCommitFailures() throws Exception {
+    produce(20);
+    PipelineMetrics metrics =
+        new PipelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "g", "m");
+    // A static member fenced by a newer instance of the same id: its commits and polls fail.
+    StreamConfig config =
+        StreamConfig.of(broker.bootstrapServers(), "g", "in", "out")
+            .withCommitIntervalMillis(3_000)
+            .withClientOverrides(Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "one"));
+    deploy(
+        new StreamVerticle(
+            config,
+            (partition, key, value) -> CompletableFuture.completedFuture(Output.one("out", value)),
+            StreamState.of(config, UnaryOperator.identity()),
+            metrics));
+    await(() -> metrics.recordsOut() == 20);
+    try (KafkaConsumer<String, byte[]> usurper =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "g",
+                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                "one",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                "false"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      usurper.subscribe(List.of("in"));
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (usurper.assignment().isEmpty() && System.nanoTime() < end) {
+        usurper.poll(Duration.ofMillis(100));
+      }
+      await(() -> metrics.commitFailures() >= 1 && metrics.consumerErrors() >= 1);
+    }
   }
 
   private long committed(String group) {
@@ -312,8 +485,12 @@ class StreamVerticleTest {
 
   private String deploy(StreamConfig config, RecordProcessor processor, StreamState state)
       throws Exception {
+    return deploy(new StreamVerticle(config, processor, state, StreamMetrics.NONE));
+  }
+
+  private String deploy(StreamVerticle verticle) throws Exception {
     return vertx
-        .deployVerticle(new StreamVerticle(config, processor, state, StreamMetrics.NONE))
+        .deployVerticle(verticle)
         .toCompletionStage()
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
