@@ -128,6 +128,11 @@ public final class ConfigLoader {
     Optional<Path> schemasDir = models.text("schemasDir").map(Path::of);
     models.rejectUnknownKeys();
     OpsSettings ops = ops(root.child("ops"));
+    ConfigNode warmup = root.child("kafkaWarmup");
+    Optional<String> warmupTopic =
+        warmup.text("topic").filter(topic -> !topic.isBlank()).map(topic -> prefix + topic);
+    int warmupRecords = warmup.integer("records", 2000, 1, 1_000_000);
+    warmup.rejectUnknownKeys();
     JsonNode defaults = tree.get("defaults");
     root.child("defaults");
     List<PipelineSettings> pipelines = new ArrayList<>();
@@ -137,7 +142,16 @@ public final class ConfigLoader {
     root.rejectUnknownKeys();
     checkDistinct(pipelines);
     return new EngineSettings(
-        kafka, broker, modelsDir, schemasDir, prefix, partitions, ops, pipelines);
+        kafka,
+        broker,
+        modelsDir,
+        schemasDir,
+        prefix,
+        partitions,
+        ops,
+        warmupTopic,
+        warmupRecords,
+        pipelines);
   }
 
   private static BrokerSettings broker(ConfigNode node, int partitions) {

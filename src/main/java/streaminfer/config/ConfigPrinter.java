@@ -45,6 +45,9 @@ public final class ConfigPrinter {
             ops.port(),
             "reportEverySeconds",
             ops.reportEverySeconds()));
+    root.put(
+        "kafkaWarmup",
+        map("topic", settings.kafkaWarmup().orElse(""), "records", settings.kafkaWarmupRecords()));
     root.put("pipelines", settings.pipelines().stream().map(ConfigPrinter::pipeline).toList());
     try {
       return ConfigLoader.YAML.writeValueAsString(root);

@@ -14,6 +14,9 @@ import java.util.Optional;
  * @param topicPrefix put before every topic name the pipelines use (tests and benchmarks)
  * @param topicPartitions partitions of topics the engine creates when they are missing
  * @param schemasDir newer writer schemas ({@code *.avsc}) to accept besides the built-in ones
+ * @param kafkaWarmup a topic of the engine's own on which its Kafka clients are warmed up before
+ *     the pipelines consume; empty: no such warm-up
+ * @param kafkaWarmupRecords records produced to it and read back
  */
 public record EngineSettings(
     Map<String, String> kafka,
@@ -23,6 +26,8 @@ public record EngineSettings(
     String topicPrefix,
     int topicPartitions,
     OpsSettings ops,
+    Optional<String> kafkaWarmup,
+    int kafkaWarmupRecords,
     List<PipelineSettings> pipelines) {
 
   public EngineSettings {
@@ -42,6 +47,15 @@ public record EngineSettings(
     Map<String, String> properties = new java.util.HashMap<>(kafka);
     properties.put("bootstrap.servers", servers);
     return new EngineSettings(
-        properties, broker, modelsDir, schemasDir, topicPrefix, topicPartitions, ops, pipelines);
+        properties,
+        broker,
+        modelsDir,
+        schemasDir,
+        topicPrefix,
+        topicPartitions,
+        ops,
+        kafkaWarmup,
+        kafkaWarmupRecords,
+        pipelines);
   }
 }

@@ -32,6 +32,7 @@ import streaminfer.pipeline.Warmable;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
 import streaminfer.stream.KafkaPreflight;
+import streaminfer.stream.KafkaWarmup;
 import streaminfer.stream.RecordProcessor;
 import streaminfer.stream.StreamConfig;
 import streaminfer.stream.StreamVerticle;
@@ -92,6 +93,16 @@ public final class Engine implements AutoCloseable {
     List<KafkaProbe.LaggingGroup> groups = new ArrayList<>();
     // One clear error (refused credentials, untrusted certificate) before anything starts.
     KafkaPreflight.check(settings.kafka());
+    settings
+        .kafkaWarmup()
+        .ifPresent(
+            topic ->
+                LOG.info(
+                    "Kafka clients warmed up with {} records on {} in {} ms",
+                    settings.kafkaWarmupRecords(),
+                    topic,
+                    KafkaWarmup.run(settings.kafka(), topic, settings.kafkaWarmupRecords())
+                        .toMillis()));
     Vertx vertx = Vertx.vertx();
     ExecutorService workers = preprocessingPool();
     try {

@@ -105,6 +105,7 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
         models: {dir: '%s'}
         topics: {prefix: '%s'}
         ops: {port: %d, reportEverySeconds: 0}
+        kafkaWarmup: {topic: '%s'}
         pipelines:
           - name: ssd
             maxInputAgeMillis: 500
@@ -113,7 +114,13 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
             batch: {maxSize: 16, concurrency: 2}
             warmup: {runs: %d}
         """
-            .formatted(bootstrap, broker.modelsDir().toAbsolutePath(), prefix, port, runs));
+            .formatted(
+                bootstrap,
+                broker.modelsDir().toAbsolutePath(),
+                prefix,
+                port,
+                runs > 0 ? "streaminfer-warmup" : "",
+                runs));
     Path log = Files.createTempFile("streaminfer-cold-start", ".log");
     long launched = System.nanoTime();
     Process engine =
