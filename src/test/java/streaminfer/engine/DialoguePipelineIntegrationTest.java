@@ -418,24 +418,63 @@ class DialoguePipelineIntegrationTest {
         .collect(java.util.stream.Collectors.toSet());
   }
 
+  @Test
+  void aGameThatKeepsRefusingTurnsEndsInsteadOfGrowingItsStoredState() throws Exception {
+    int limit = 4;
+    try (Engine engine =
+            Engine.start(
+                config().inPipeline("guesswhat", "settings.maxTurnsPerGame", limit).build());
+        DialogueTestClient client = client()) {
+      client.send(
+          turn("spam", 0, DialogueRole.ANSWER)
+              .setScene(scene())
+              .setTargetObjectId(10)
+              .setQuestion("is it red?")
+              .build());
+      assertEquals(ReplyStatus.OK, client.await("spam", 0, DEADLINE).getStatus());
+      for (int seq = 1; seq <= 10; seq++) {
+        // A running game refuses a second scene; each refusal uses up its seq until the limit.
+        client.send(
+            turn("spam", seq, DialogueRole.ANSWER)
+                .setScene(scene())
+                .setQuestion("is it red?")
+                .build());
+      }
+      for (int seq = 1; seq < limit - 1; seq++) {
+        assertError(
+            client.await("spam", seq, DEADLINE), "the scene is set by the game's first turn");
+      }
+      assertError(client.await("spam", limit - 1, DEADLINE), "the game ends");
+      assertError(client.await("spam", limit, DEADLINE), "is over");
+      for (int seq = limit + 1; seq <= 10; seq++) {
+        assertEquals(ReplyStatus.ERROR, client.await("spam", seq, DEADLINE).getStatus());
+      }
+    }
+    long saved = stateRecords().stream().filter(record -> "spam".equals(record.key())).count();
+    assertEquals(limit, saved, "one state record per kept turn, none after the game ended");
+  }
+
   /** Tombstones on the game state topic, by game. */
   private Map<String, Integer> tombstones() {
     Map<String, Integer> byGame = new java.util.HashMap<>();
-    long[] seen = {0};
-    KafkaTestClients.consumeUntil(
-            broker.bootstrapServers(),
-            "dialogue-state",
-            DEADLINE,
-            records -> {
-              // Read until two polls in a row bring nothing new.
-              boolean settled = records.size() == seen[0] && seen[0] > 0;
-              seen[0] = records.size();
-              return settled;
-            })
-        .stream()
+    stateRecords().stream()
         .filter(record -> record.value() == null)
         .forEach(record -> byGame.merge(record.key(), 1, Integer::sum));
     return byGame;
+  }
+
+  /** Everything on the game state topic, read until two polls in a row bring nothing new. */
+  private List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> stateRecords() {
+    long[] seen = {0};
+    return KafkaTestClients.consumeUntil(
+        broker.bootstrapServers(),
+        "dialogue-state",
+        DEADLINE,
+        records -> {
+          boolean settled = records.size() == seen[0] && seen[0] > 0;
+          seen[0] = records.size();
+          return settled;
+        });
   }
 
   private static boolean allTrue(boolean[] values) {

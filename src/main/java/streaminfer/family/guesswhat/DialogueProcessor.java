@@ -53,6 +53,7 @@ public final class DialogueProcessor implements RecordProcessor {
   private final Clock clock;
   private final Duration idleLimit;
   private final int maxGames;
+  private final int maxTurnsPerGame;
   private final String repliesTopic;
   private final Emitter emitter;
   private final Map<String, CompletableFuture<?>> lastTurnOfGame = new HashMap<>();
@@ -75,6 +76,7 @@ public final class DialogueProcessor implements RecordProcessor {
     this.clock = settings.clock();
     this.idleLimit = settings.idleLimit();
     this.maxGames = settings.maxGames();
+    this.maxTurnsPerGame = settings.maxTurnsPerGame();
     this.repliesTopic = settings.repliesTopic();
     metrics.gamesHeld(store::size);
     long sweep = Math.max(50, Math.min(10_000, idleLimit.toMillis() / 4));
@@ -128,6 +130,10 @@ public final class DialogueProcessor implements RecordProcessor {
       metrics.replayed();
       return CompletableFuture.completedFuture(game.replyTo(turn.getSeq()));
     }
+    if (game != null && game.ended) {
+      // Answered, not saved: an ended game never changes, so a redelivery gets the same bytes.
+      return error(turn, "game " + game.gameId + " is over");
+    }
     if (game == null && turn.getScene() == null) {
       return error(
           turn,
@@ -157,8 +163,7 @@ public final class DialogueProcessor implements RecordProcessor {
                   failure instanceof CompletionException ? failure.getCause() : failure;
               if (cause instanceof InvalidTurnException invalid) {
                 metrics.refused();
-                return new Referee.Outcome(
-                    Referee.error(turn, invalid.getMessage()), game == null ? null : game.copy());
+                return refused(turn, invalid.getMessage(), game);
               }
               if (cause != null) {
                 throw new CompletionException(cause);
@@ -166,6 +171,23 @@ public final class DialogueProcessor implements RecordProcessor {
               return outcome;
             })
         .thenCompose(outcome -> save(partition, outcome, now));
+  }
+
+  /**
+   * A refused turn uses up its seq on a running game (so a redelivery is answered the same way),
+   * and its reply is stored; the turn that reaches the game's turn limit ends the game instead, so
+   * refused turns cannot grow the stored state without bound.
+   */
+  private Referee.Outcome refused(DialogueTurn turn, String reason, Game game) {
+    if (game == null) {
+      return new Referee.Outcome(Referee.error(turn, reason), null);
+    }
+    Game kept = game.copy();
+    if (kept.replies.size() + 1 >= maxTurnsPerGame) {
+      kept.ended = true;
+      reason += "; the game ends: it reached its limit of " + maxTurnsPerGame + " turns";
+    }
+    return new Referee.Outcome(Referee.error(turn, reason), kept);
   }
 
   /** Saves the game with its reply (no game: a first turn that failed creates none). */

@@ -68,7 +68,9 @@ public final class GuessWhatModule implements FamilyModule<GuessWhatSettings> {
     return new GuessWhatSettings(
         node.text("stateTopic", "dialogue-state"),
         node.longValue("gameIdleSeconds", 600, 1, Long.MAX_VALUE / 1000),
-        node.integer("maxGames", 100_000, 1, Integer.MAX_VALUE));
+        node.integer("maxGames", 100_000, 1, Integer.MAX_VALUE),
+        // A played game takes a few turns per question of its budget; this leaves ample room.
+        node.integer("maxTurnsPerGame", 128, 2, 100_000));
   }
 
   @Override
@@ -92,6 +94,7 @@ public final class GuessWhatModule implements FamilyModule<GuessWhatSettings> {
             context.outputTopic("replies"),
             Duration.ofSeconds(settings.gameIdleSeconds()),
             settings.maxGames(),
+            settings.maxTurnsPerGame(),
             context.clock()));
   }
 
