@@ -93,19 +93,19 @@ public final class Engine implements AutoCloseable {
     List<KafkaProbe.LaggingGroup> groups = new ArrayList<>();
     // One clear error (refused credentials, untrusted certificate) before anything starts.
     KafkaPreflight.check(settings.kafka());
-    settings
-        .kafkaWarmup()
-        .ifPresent(
-            topic ->
-                LOG.info(
-                    "Kafka clients warmed up with {} records on {} in {} ms",
-                    settings.kafkaWarmupRecords(),
-                    topic,
-                    KafkaWarmup.run(settings.kafka(), topic, settings.kafkaWarmupRecords())
-                        .toMillis()));
     Vertx vertx = Vertx.vertx();
     ExecutorService workers = preprocessingPool();
     try {
+      settings
+          .kafkaWarmup()
+          .ifPresent(
+              topic ->
+                  LOG.info(
+                      "Kafka clients warmed up with {} records on {} in {} ms",
+                      settings.kafkaWarmupRecords(),
+                      topic,
+                      KafkaWarmup.run(vertx, settings.kafka(), topic, settings.kafkaWarmupRecords())
+                          .toMillis()));
       for (PipelineSettings pipeline : settings.pipelines()) {
         String mainModel = pipeline.models().values().iterator().next().name();
         PipelineMetrics pipelineMetrics = new PipelineMetrics(registry, pipeline.name(), mainModel);

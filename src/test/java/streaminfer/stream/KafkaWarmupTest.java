@@ -20,8 +20,13 @@ class KafkaWarmupTest {
   void roundTripsItsRecordsOnItsOwnTopicAndLeavesNoConsumerGroup() throws Exception {
     Map<String, String> client =
         Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    KafkaWarmup.run(client, "engine-warmup", 500);
-    KafkaWarmup.run(client, "engine-warmup", 500);
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      KafkaWarmup.run(vertx, client, "engine-warmup", 500);
+      KafkaWarmup.run(vertx, client, "engine-warmup", 500);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
     try (Admin admin = Admin.create(Map.<String, Object>copyOf(client))) {
       TopicPartition only = new TopicPartition("engine-warmup", 0);
       long end =
