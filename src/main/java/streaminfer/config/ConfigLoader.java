@@ -133,8 +133,7 @@ public final class ConfigLoader {
         warmup.text("topic").filter(topic -> !topic.isBlank()).map(topic -> prefix + topic);
     int warmupRecords = warmup.integer("records", 2000, 1, 1_000_000);
     warmup.rejectUnknownKeys();
-    JsonNode defaults = tree.get("defaults");
-    root.child("defaults");
+    ObjectNode defaults = root.child("defaults").rawNode();
     List<PipelineSettings> pipelines = new ArrayList<>();
     for (ConfigNode node : root.sections("pipelines")) {
       pipelines.add(pipeline(withDefaults(node, defaults), prefix));
@@ -180,13 +179,9 @@ public final class ConfigLoader {
   }
 
   /** The pipeline's keys over the {@code defaults} section's (sections merged key by key). */
-  private static ConfigNode withDefaults(ConfigNode pipeline, JsonNode defaults) {
-    ObjectNode merged = JsonNodeFactory.instance.objectNode();
-    if (defaults instanceof ObjectNode object) {
-      merged.setAll(object.deepCopy());
-    }
-    JsonNode own = pipeline.rawNode();
-    ConfigTree.merge(merged, own);
+  private static ConfigNode withDefaults(ConfigNode pipeline, ObjectNode defaults) {
+    ObjectNode merged = defaults.deepCopy();
+    ConfigTree.merge(merged, pipeline.rawNode());
     return new ConfigNode(pipeline.path(), merged);
   }
 

@@ -1,6 +1,8 @@
 package streaminfer.config;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import streaminfer.batch.BatchConfig;
@@ -13,8 +15,8 @@ import streaminfer.runtime.Warmup;
  * One pipeline: a family serving one input topic with its models, as the configuration file's
  * {@code pipelines} entry says, defaults filled in and validated.
  *
- * @param models the model of each of the family's roles
- * @param outputTopics the topic of each of the family's output roles
+ * @param models the model of each of the family's roles, in the family's order
+ * @param outputTopics the topic of each of the family's output roles, in the family's order
  * @param batch the micro-batcher of every model of the pipeline; its queue capacity is the
  *     ingress's in-flight bound, so the consumer pauses before the batcher could overflow
  * @param maxInputAge live mode: inputs captured longer ago are skipped; empty serves all
@@ -42,8 +44,14 @@ public record PipelineSettings(
       throw new IllegalArgumentException(
           "recordTimeoutMillis must be >= 1, was " + recordTimeoutMillis);
     }
-    models = Map.copyOf(models);
-    outputTopics = Map.copyOf(outputTopics);
+    // Kept in the family's order (Map.copyOf would not): the printed configuration follows it.
+    models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
+    outputTopics = Collections.unmodifiableMap(new LinkedHashMap<>(outputTopics));
+  }
+
+  /** The model of the family's first role, which names and versions the pipeline's outputs. */
+  public ModelRef mainModel() {
+    return models.get(family.module().models().get(0).role());
   }
 
   public int maxInFlightRecords() {

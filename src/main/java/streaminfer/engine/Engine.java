@@ -107,8 +107,8 @@ public final class Engine implements AutoCloseable {
                       KafkaWarmup.run(vertx, settings.kafka(), topic, settings.kafkaWarmupRecords())
                           .toMillis()));
       for (PipelineSettings pipeline : settings.pipelines()) {
-        String mainModel = pipeline.models().values().iterator().next().name();
-        PipelineMetrics pipelineMetrics = new PipelineMetrics(registry, pipeline.name(), mainModel);
+        PipelineMetrics pipelineMetrics =
+            new PipelineMetrics(registry, pipeline.name(), pipeline.mainModel().name());
         Map<String, BatchedModel> loaded =
             PipelineModels.load(
                 repository,

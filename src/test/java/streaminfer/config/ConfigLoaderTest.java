@@ -106,6 +106,10 @@ class ConfigLoaderTest {
     assertEquals(new ModelRef("guesswhat-qgen", OptionalInt.of(1)), games.models().get("qgen"));
     assertEquals(new ModelRef("guesswhat-oracle", OptionalInt.of(1)), games.models().get("oracle"));
     assertEquals(ModelRef.latest("guesswhat-guesser"), games.models().get("guesser"));
+    assertEquals(games.models().get("qgen"), games.mainModel(), "the family's first role");
+    assertEquals(
+        java.util.List.of("qgen", "oracle", "guesser"),
+        java.util.List.copyOf(games.models().keySet()));
   }
 
   @Test
