@@ -12,20 +12,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import streaminfer.bench.Backlog;
 import streaminfer.bench.BenchBroker;
 import streaminfer.broker.Topics;
 import streaminfer.codec.AvroCodec;
@@ -165,49 +158,24 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
   /** Plays the camera; returns per detection its capture time and latency, in capture order. */
   private List<double[]> play(String bootstrap, String prefix) throws Exception {
     List<double[]> arrivals = Collections.synchronizedList(new ArrayList<>());
+    long expected = Math.round(seconds * fps);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos((long) seconds + 15);
     Thread reader =
-        new Thread(
-            () -> {
-              try (KafkaConsumer<String, byte[]> consumer =
-                  Backlog.readerFromStart(
-                      bootstrap, prefix + "detections", "cold-start-" + prefix)) {
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos((long) seconds + 15);
-                long expected = Math.round(seconds * fps);
-                while (arrivals.size() < expected && System.nanoTime() < end) {
-                  for (ConsumerRecord<String, byte[]> record :
-                      consumer.poll(Duration.ofMillis(20))) {
-                    Detections answer = detections.decode(record.value());
-                    double captured = answer.getCaptureTimeMicros() / 1000.0;
-                    // The output's timestamp is when the engine produced it.
-                    arrivals.add(new double[] {captured, record.timestamp() - captured});
-                  }
-                }
-              }
-            },
-            "cold-start-reader");
-    reader.start();
-    long period = Math.round(1e9 / fps);
-    try (KafkaProducer<String, byte[]> producer =
-            new KafkaProducer<>(
-                Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    bootstrap,
-                    ProducerConfig.LINGER_MS_CONFIG,
-                    "0"),
-                new StringSerializer(),
-                new ByteArraySerializer());
+        LiveCameras.reader(
+            bootstrap,
+            prefix + "detections",
+            "cold-start-" + prefix,
+            detected ->
+                arrivals.add(
+                    new double[] {
+                      detected.detections().getCaptureTimeMicros() / 1000.0,
+                      detected.latencyMillis()
+                    }),
+            () -> arrivals.size() >= expected || System.nanoTime() > end);
+    try (KafkaProducer<String, byte[]> producer = LiveCameras.producer(bootstrap);
         SyntheticCameras camera = new SyntheticCameras("cam", 1, 320, 320, 0.85f, 13)) {
       warmClient(producer, prefix);
-      long begin = System.nanoTime();
-      for (long tick = 0; tick < Math.round(seconds * fps); tick++) {
-        long wait = begin + tick * period - System.nanoTime();
-        if (wait > 0) {
-          TimeUnit.NANOSECONDS.sleep(wait);
-        }
-        Frame frame = camera.next(0).frame();
-        producer.send(
-            new ProducerRecord<>(prefix + "frames", frame.getStreamId(), frames.encode(frame)));
-      }
+      LiveCameras.play(producer, prefix + "frames", camera, fps, seconds, shot -> {});
     }
     reader.join();
     List<double[]> sorted = new ArrayList<>(arrivals);
@@ -257,8 +225,8 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
     Collections.sort(sorted);
     return String.format(
         "%.1f / %.1f / %.1f (n=%d)",
-        sorted.get(sorted.size() / 2),
-        sorted.get(Math.min(sorted.size() - 1, (int) (0.99 * sorted.size()))),
+        LiveCameras.percentile(sorted, 0.5),
+        LiveCameras.percentile(sorted, 0.99),
         sorted.get(sorted.size() - 1),
         sorted.size());
   }

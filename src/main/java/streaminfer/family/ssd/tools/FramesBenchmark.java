@@ -11,13 +11,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import streaminfer.batch.BatchConfig;
 import streaminfer.bench.Backlog;
 import streaminfer.bench.BenchSettings;
@@ -70,8 +64,6 @@ public final class FramesBenchmark {
   private final Options options;
   private final PrintStream out;
   private final AvroCodec<Frame> frames = AvroCodec.forType(Frame.class, WriterSchemas.v1());
-  private final AvroCodec<Detections> detections =
-      AvroCodec.forType(Detections.class, WriterSchemas.v1());
 
   public FramesBenchmark(Options options, PrintStream out) {
     this.options = options;
@@ -228,9 +220,33 @@ public final class FramesBenchmark {
       DetectionRecall recall = new DetectionRecall(0.5);
       AtomicBoolean stop = new AtomicBoolean();
       Thread reader =
-          new Thread(() -> read(prefix + "detections", latencies, truth, recall, stop), "latency");
-      reader.start();
-      long sent = produceLive(prefix + "frames", streams, truth);
+          LiveCameras.reader(
+              options.bootstrap(),
+              prefix + "detections",
+              "bench-reader-" + prefix + "detections",
+              detected -> {
+                latencies.add(detected.latencyMillis());
+                Detections frame = detected.detections();
+                List<SceneObject> objects = truth.get(frame.getStreamId() + "#" + frame.getSeq());
+                if (objects != null) {
+                  recall.add(objects, frame.getDetections());
+                }
+              },
+              stop::get);
+      long sent;
+      try (KafkaProducer<String, byte[]> producer = LiveCameras.producer(options.bootstrap());
+          SyntheticCameras cameras = new SyntheticCameras("cam", streams, 320, 320, 0.85f, 9)) {
+        sent =
+            LiveCameras.play(
+                producer,
+                prefix + "frames",
+                cameras,
+                options.fps(),
+                options.secondsPerRun(),
+                shot ->
+                    truth.put(
+                        shot.frame().getStreamId() + "#" + shot.frame().getSeq(), shot.truth()));
+      }
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       while (latencies.size() + engine.metrics().get(0).recordsSkipped() < sent
           && System.nanoTime() < end) {
@@ -248,59 +264,11 @@ public final class FramesBenchmark {
           sent / seconds,
           sorted.size() / seconds,
           sorted.size() / seconds / streams,
-          percentile(sorted, 0.5),
-          percentile(sorted, 0.99),
+          LiveCameras.percentile(sorted, 0.5),
+          LiveCameras.percentile(sorted, 0.99),
           skipped,
           Math.max(0, sent - skipped - sorted.size()),
           recall.recall());
-    }
-  }
-
-  private long produceLive(String topic, int streams, Map<String, List<SceneObject>> truth)
-      throws Exception {
-    long periodNanos = Math.round(1e9 / options.fps());
-    long ticks = Math.round(options.secondsPerRun() * options.fps());
-    long sent = 0;
-    try (KafkaProducer<String, byte[]> producer = producer();
-        SyntheticCameras cameras = new SyntheticCameras("cam", streams, 320, 320, 0.85f, 9)) {
-      long start = System.nanoTime();
-      for (long tick = 0; tick < ticks; tick++) {
-        long wait = start + tick * periodNanos - System.nanoTime();
-        if (wait > 0) {
-          TimeUnit.NANOSECONDS.sleep(wait);
-        }
-        for (int s = 0; s < streams; s++) {
-          SyntheticCameras.Shot shot = cameras.next(s);
-          Frame frame = shot.frame();
-          truth.put(frame.getStreamId() + "#" + frame.getSeq(), shot.truth());
-          producer.send(new ProducerRecord<>(topic, frame.getStreamId(), frames.encode(frame)));
-          sent++;
-        }
-      }
-      producer.flush();
-    }
-    return sent;
-  }
-
-  private void read(
-      String topic,
-      List<Double> latencies,
-      Map<String, List<SceneObject>> truth,
-      DetectionRecall recall,
-      AtomicBoolean stop) {
-    try (KafkaConsumer<String, byte[]> consumer =
-        Backlog.readerFromStart(options.bootstrap(), topic, "bench-reader-" + topic)) {
-      while (!stop.get()) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
-          Detections frame = detections.decode(record.value());
-          // The output's timestamp is when the engine produced it.
-          latencies.add(record.timestamp() - frame.getCaptureTimeMicros() / 1000.0);
-          List<SceneObject> objects = truth.get(frame.getStreamId() + "#" + frame.getSeq());
-          if (objects != null) {
-            recall.add(objects, frame.getDetections());
-          }
-        }
-      }
     }
   }
 
@@ -335,22 +303,5 @@ public final class FramesBenchmark {
       backlog.delete(prefix + "frames", prefix + "detections");
       return new BacklogRun(rate, meanBatch);
     }
-  }
-
-  private KafkaProducer<String, byte[]> producer() {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            options.bootstrap(),
-            ProducerConfig.LINGER_MS_CONFIG,
-            "0"),
-        new StringSerializer(),
-        new ByteArraySerializer());
-  }
-
-  private static double percentile(List<Double> sorted, double which) {
-    return sorted.isEmpty()
-        ? Double.NaN
-        : sorted.get((int) Math.min(sorted.size() - 1, which * sorted.size()));
   }
 }
