@@ -164,30 +164,28 @@ public final class Engine implements AutoCloseable {
         deployments.add(await(vertx.deployVerticle(stream)));
       }
       List<HealthCheck> liveness = new ArrayList<>();
-      for (int i = 0; i < streams.size(); i++) {
-        StreamVerticle stream = streams.get(i);
-        liveness.add(
-            new HealthCheck(
-                "pipeline " + settings.pipelines().get(i).name(),
-                () ->
-                    stream.healthy()
-                        ? Optional.empty()
-                        : Optional.of("halted: a dead letter could not be produced")));
-      }
-      List<HealthCheck> readiness = new ArrayList<>(liveness);
+      List<HealthCheck> readiness = new ArrayList<>();
       readiness.add(new HealthCheck("broker", probe::brokerProblem));
       for (int i = 0; i < streams.size(); i++) {
         StreamVerticle stream = streams.get(i);
+        String pipeline = "pipeline " + settings.pipelines().get(i).name();
+        HealthCheck consuming =
+            new HealthCheck(
+                pipeline,
+                () ->
+                    stream.healthy()
+                        ? Optional.empty()
+                        : Optional.of("halted: a dead letter could not be produced"));
+        liveness.add(consuming);
+        readiness.add(consuming);
         readiness.add(
             new HealthCheck(
-                "pipeline " + settings.pipelines().get(i).name() + " group",
+                pipeline + " group",
                 () ->
                     stream.joined()
                         ? Optional.empty()
                         : Optional.of("its consumer has not joined its group yet")));
-        readiness.add(
-            new HealthCheck(
-                "pipeline " + settings.pipelines().get(i).name() + " records", stream::stuck));
+        readiness.add(new HealthCheck(pipeline + " records", stream::stuck));
       }
       OpsServer ops =
           new OpsServer(
