@@ -11,7 +11,8 @@ import streaminfer.runtime.Warmup;
 public interface Warmable {
   /**
    * Runs {@code samples} in batches of each of {@code warmup}'s sizes, {@code warmup.runs()} times
-   * each, cycling through the samples; returns the number of records run.
+   * each, cycling through the samples; returns the number of samples offered (one the task refused
+   * or skipped included).
    */
   int warmUp(List<byte[]> samples, Warmup warmup);
 }
