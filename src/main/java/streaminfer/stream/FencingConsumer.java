@@ -25,18 +25,29 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While {@link #hold held} every assigned partition is paused in the client, so a poll only
  * keeps the member in its group (Vert.x stops polling when its stream is paused, and a member that
- * does not poll within {@code max.poll.interval.ms} leaves the group).
+ * does not poll within {@code max.poll.interval.ms} leaves the group). A {@link #KEEP_ALIVE} poll
+ * never returns records, held or not: it is queued on the poll thread while the stream is held and
+ * may run after the hold is lifted, and records it returned would bypass the stream's handler.
  *
  * <p>Threading: the consumer is not thread safe; every method but {@link #hold} runs on the Vert.x
  * consumer thread.
  */
 final class FencingConsumer extends KafkaConsumer<String, byte[]> {
   private static final Logger LOG = LoggerFactory.getLogger(FencingConsumer.class);
+
+  /**
+   * The timeout that marks a keep-alive poll; Vert.x's own loop polls with its {@code pollTimeout},
+   * which is positive.
+   */
+  static final Duration KEEP_ALIVE = Duration.ZERO;
+
   private final Consumer<Collection<TopicPartition>> fence;
   private final AcknowledgedPositions positions;
   private final StreamMetrics metrics;
   // Written on the event loop, read on the poll thread.
   private volatile boolean held;
+  // Poll thread only: the poll under way may hand out no records.
+  private boolean withholding;
 
   FencingConsumer(
       Map<String, Object> config,
@@ -49,19 +60,36 @@ final class FencingConsumer extends KafkaConsumer<String, byte[]> {
     this.metrics = metrics;
   }
 
-  /** Whether polls may return records; false pauses every assigned partition from the next poll. */
+  /**
+   * True: from the next poll on, every assigned partition is paused and polls return no records.
+   */
   void hold(boolean held) {
     this.held = held;
   }
 
   @Override
   public ConsumerRecords<String, byte[]> poll(Duration timeout) {
-    if (held) {
+    withholding = held || KEEP_ALIVE.equals(timeout);
+    if (withholding) {
       pause(assignment());
     } else if (!paused().isEmpty()) {
       resume(paused());
     }
     return super.poll(timeout);
+  }
+
+  /** Subscribes through {@link #subscribe(Collection, ConsumerRebalanceListener)}: fenced too. */
+  @Override
+  public void subscribe(Collection<String> topics) {
+    subscribe(
+        topics,
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+        });
   }
 
   @Override
@@ -87,7 +115,8 @@ final class FencingConsumer extends KafkaConsumer<String, byte[]> {
           @Override
           public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             positions.assigned(partitions);
-            if (held) {
+            // Assigned during a poll that may hand out no records.
+            if (withholding || held) {
               pause(partitions);
             }
             // Where each partition resumes (committed offset, else the reset policy) is looked up

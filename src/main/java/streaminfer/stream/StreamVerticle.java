@@ -10,7 +10,6 @@ import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -131,8 +130,8 @@ public final class StreamVerticle extends VerticleBase {
     keepAliveTimer =
         vertx.setPeriodic(
             Math.max(1, Math.min(1_000, maxPollIntervalMillis(consumerConfig) / 3)),
-            id -> keepAlive()); // The output topics' metadata is fetched now, not on the first
-    // record's send.
+            id -> keepAlive());
+    // The output topics' metadata is fetched now, not on the first record's send.
     List<Future<?>> metadata = new ArrayList<>();
     for (String topic : config.outputTopics()) {
       metadata.add(producer.partitionsFor(topic));
@@ -451,11 +450,11 @@ public final class StreamVerticle extends VerticleBase {
       return;
     }
     consumer
-        .poll(Duration.ZERO)
+        .poll(FencingConsumer.KEEP_ALIVE)
         .onSuccess(
             records -> {
               if (!records.isEmpty()) {
-                // Cannot happen while held: every assigned partition is paused before the poll.
+                // Cannot happen: every assigned partition is paused for a keep-alive poll.
                 LOG.error(
                     "{}: {} records returned while paused; they will be redelivered",
                     config.inputTopic(),
