@@ -31,6 +31,8 @@ import streaminfer.family.TopicSpec;
 import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.SessionTuning;
 import streaminfer.runtime.Warmup;
+import streaminfer.stream.Delivery;
+import streaminfer.stream.StreamConfig;
 
 /**
  * Reads the configuration: the YAML file, then {@link EnvironmentOverrides}, then the command
@@ -220,6 +222,15 @@ public final class ConfigLoader {
     long recordTimeout =
         node.longValue(
             "recordTimeoutMillis", DEFAULT_RECORD_TIMEOUT_MILLIS, 1, TimeUnit.DAYS.toMillis(1));
+    Delivery delivery =
+        Delivery.parse(
+            node.choice("delivery", Delivery.AT_LEAST_ONCE.configName(), Delivery.configNames()));
+    long commitInterval =
+        node.longValue(
+            "commitIntervalMillis",
+            StreamConfig.DEFAULT_COMMIT_INTERVAL_MILLIS,
+            1,
+            TimeUnit.HOURS.toMillis(1));
     Warmup warmup = warmup(node.child("warmup"), batch);
     ConfiguredFamily<?> family = ConfiguredFamily.read(module, node.child("settings"));
     node.rejectUnknownKeys();
@@ -236,7 +247,9 @@ public final class ConfigLoader {
         tuning,
         maxAge == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(maxAge)),
         warmup,
-        recordTimeout);
+        recordTimeout,
+        delivery,
+        commitInterval);
   }
 
   /** By default each model runs twice at batch size 1 and at the pipeline's largest batch. */

@@ -93,6 +93,8 @@ public final class ConfigPrinter {
     out.put("cudaDevice", pipeline.tuning().cudaDeviceId());
     out.put("maxInputAgeMillis", pipeline.maxInputAge().map(age -> age.toMillis()).orElse(0L));
     out.put("recordTimeoutMillis", pipeline.recordTimeoutMillis());
+    out.put("delivery", pipeline.delivery().configName());
+    out.put("commitIntervalMillis", pipeline.commitIntervalMillis());
     out.put(
         "warmup",
         map("runs", pipeline.warmup().runs(), "batchSizes", pipeline.warmup().batchSizes()));

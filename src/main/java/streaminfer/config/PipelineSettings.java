@@ -10,6 +10,7 @@ import streaminfer.family.ConfiguredFamily;
 import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.SessionTuning;
 import streaminfer.runtime.Warmup;
+import streaminfer.stream.Delivery;
 
 /**
  * One pipeline: a family serving one input topic with its models, as the configuration file's
@@ -23,6 +24,8 @@ import streaminfer.runtime.Warmup;
  * @param warmup batches each model runs when it loads, before the pipeline consumes
  * @param recordTimeoutMillis how long a record may take from receipt to its outcome before it is
  *     dead-lettered as stuck
+ * @param delivery at-least-once or exactly-once (one Kafka transaction per commit)
+ * @param commitIntervalMillis how often offsets (exactly-once: transactions) are committed
  */
 public record PipelineSettings(
     String name,
@@ -37,12 +40,18 @@ public record PipelineSettings(
     SessionTuning tuning,
     Optional<Duration> maxInputAge,
     Warmup warmup,
-    long recordTimeoutMillis) {
+    long recordTimeoutMillis,
+    Delivery delivery,
+    long commitIntervalMillis) {
 
   public PipelineSettings {
     if (recordTimeoutMillis < 1) {
       throw new IllegalArgumentException(
           "recordTimeoutMillis must be >= 1, was " + recordTimeoutMillis);
+    }
+    if (commitIntervalMillis < 1) {
+      throw new IllegalArgumentException(
+          "commitIntervalMillis must be >= 1, was " + commitIntervalMillis);
     }
     // Kept in the family's order (Map.copyOf would not): the printed configuration follows it.
     models = Collections.unmodifiableMap(new LinkedHashMap<>(models));

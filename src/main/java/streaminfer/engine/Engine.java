@@ -218,10 +218,11 @@ public final class Engine implements AutoCloseable {
         Set.copyOf(pipeline.outputTopics().values()),
         pipeline.deadLetterTopic(),
         pipeline.maxInFlightRecords(),
-        StreamConfig.DEFAULT_COMMIT_INTERVAL_MILLIS,
+        pipeline.commitIntervalMillis(),
         StreamConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS,
         pipeline.recordTimeoutMillis(),
-        settings.kafka());
+        settings.kafka(),
+        pipeline.delivery());
   }
 
   /**

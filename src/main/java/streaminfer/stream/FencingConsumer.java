@@ -3,7 +3,10 @@ package streaminfer.stream;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,9 +44,16 @@ final class FencingConsumer extends KafkaConsumer<String, byte[]> {
    */
   static final Duration KEEP_ALIVE = Duration.ZERO;
 
+  // The last commit has happened before the close; what is left (leaving the group) is bounded
+  // well below a drain's budget, so a fenced or unreachable member does not hold a stop 30 s.
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
   private final Consumer<Collection<TopicPartition>> fence;
   private final AcknowledgedPositions positions;
   private final StreamMetrics metrics;
+  private final Optional<Handover> handover;
+  // Written on the poll thread, read by the event loop when it commits a transaction.
+  private volatile ConsumerGroupMetadata group;
   // Written on the event loop, read on the poll thread.
   private volatile boolean held;
   // Poll thread only: the poll under way may hand out no records.
@@ -53,11 +63,33 @@ final class FencingConsumer extends KafkaConsumer<String, byte[]> {
       Map<String, Object> config,
       Consumer<Collection<TopicPartition>> fence,
       AcknowledgedPositions positions,
-      StreamMetrics metrics) {
+      StreamMetrics metrics,
+      Optional<Handover> handover) {
     super(config, new StringDeserializer(), new ByteArrayDeserializer());
     this.fence = fence;
     this.positions = positions;
     this.metrics = metrics;
+    this.handover = handover;
+    this.group = groupMetadata();
+  }
+
+  /**
+   * How an exactly-once pipeline hands revoked partitions over: their last offsets go into its
+   * transaction instead of a commit of their own. Both calls block the poll thread until done.
+   */
+  interface Handover {
+    /**
+     * From now on no record of these partitions goes to the processor; those it has are finished.
+     */
+    void retire(Collection<TopicPartition> partitions);
+
+    /** The open transaction commits, with these partitions' acknowledged positions. */
+    void commit(Collection<TopicPartition> partitions);
+  }
+
+  /** The group generation and member as of the last poll, for a transaction's offsets. */
+  ConsumerGroupMetadata lastGroupMetadata() {
+    return group;
   }
 
   /**
@@ -75,7 +107,14 @@ final class FencingConsumer extends KafkaConsumer<String, byte[]> {
     } else if (!paused().isEmpty()) {
       resume(paused());
     }
-    return super.poll(timeout);
+    ConsumerRecords<String, byte[]> records = super.poll(timeout);
+    group = groupMetadata();
+    return records;
+  }
+
+  @Override
+  public void close() {
+    close(CloseOptions.timeout(CLOSE_TIMEOUT));
   }
 
   /** Subscribes through {@link #subscribe(Collection, ConsumerRebalanceListener)}: fenced too. */
@@ -99,8 +138,17 @@ final class FencingConsumer extends KafkaConsumer<String, byte[]> {
         new ConsumerRebalanceListener() {
           @Override
           public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            fence.accept(partitions);
-            commitRevoked(partitions);
+            if (handover.isPresent()) {
+              // The records being processed finish and commit before the state fence closes: a
+              // state write in the transaction always comes with its record's offset.
+              handover.get().retire(partitions);
+              handover.get().commit(partitions);
+              fence.accept(partitions);
+              positions.revoked(partitions);
+            } else {
+              fence.accept(partitions);
+              commitRevoked(partitions);
+            }
             listener.onPartitionsRevoked(partitions);
           }
 

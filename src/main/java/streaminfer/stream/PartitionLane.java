@@ -33,6 +33,7 @@ final class PartitionLane {
     private int unacknowledgedOutputs;
     private boolean acknowledged;
     private boolean timedOut;
+    private boolean dispatched;
 
     private Slot(long offset, long timestamp, String key, byte[] value, long receivedNanos) {
       this.offset = offset;
@@ -44,6 +45,11 @@ final class PartitionLane {
 
     boolean done() {
       return done;
+    }
+
+    /** The record went to the processor (records of a lane go in offset order). */
+    void dispatched() {
+      dispatched = true;
     }
 
     byte[] value() {
@@ -213,9 +219,26 @@ final class PartitionLane {
 
   /** The next position to commit, if it moved since the last {@link #markCommitted}. */
   OptionalLong positionToCommit() {
-    return committablePosition > committedPosition
-        ? OptionalLong.of(committablePosition)
-        : OptionalLong.empty();
+    return positionToCommit(Long.MAX_VALUE);
+  }
+
+  /** As {@link #positionToCommit()}, but never at or beyond {@code limit}'s record. */
+  OptionalLong positionToCommit(long limit) {
+    long position = Math.min(committablePosition, limit);
+    return position > committedPosition ? OptionalLong.of(position) : OptionalLong.empty();
+  }
+
+  /**
+   * The offset of the first record not yet given to the processor, or {@link Long#MAX_VALUE} when
+   * every record received has been.
+   */
+  long undispatchedFrom() {
+    for (Slot slot : unsent) {
+      if (!slot.dispatched) {
+        return slot.offset;
+      }
+    }
+    return Long.MAX_VALUE;
   }
 
   void markCommitted(long position) {

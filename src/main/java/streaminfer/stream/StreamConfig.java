@@ -17,6 +17,8 @@ import java.util.Set;
  *     record not finished by then is dead-lettered with a {@link RecordTimeoutException}
  * @param clientOverrides the user's Kafka client properties (security, ...), applied over the
  *     engine's own settings to consumer and producer
+ * @param delivery at-least-once (offsets committed after outputs are acknowledged) or exactly-once
+ *     (outputs and offsets in one transaction, every {@code commitIntervalMillis})
  */
 public record StreamConfig(
     String pipeline,
@@ -29,7 +31,8 @@ public record StreamConfig(
     long commitIntervalMillis,
     long drainTimeoutMillis,
     long recordTimeoutMillis,
-    Map<String, String> clientOverrides) {
+    Map<String, String> clientOverrides,
+    Delivery delivery) {
   public static final long DEFAULT_COMMIT_INTERVAL_MILLIS = 100;
   public static final long DEFAULT_DRAIN_TIMEOUT_MILLIS = 30_000;
   public static final long DEFAULT_RECORD_TIMEOUT_MILLIS = 60_000;
@@ -58,6 +61,9 @@ public record StreamConfig(
           "recordTimeoutMillis must be >= 1, was " + recordTimeoutMillis);
     }
     clientOverrides = Map.copyOf(clientOverrides);
+    if (delivery == null) {
+      throw new IllegalArgumentException("delivery is null");
+    }
   }
 
   /** The defaults: the pipeline's name as its consumer group, failures to {@code <input>.dlq}. */
@@ -74,7 +80,8 @@ public record StreamConfig(
         DEFAULT_COMMIT_INTERVAL_MILLIS,
         DEFAULT_DRAIN_TIMEOUT_MILLIS,
         DEFAULT_RECORD_TIMEOUT_MILLIS,
-        Map.of());
+        Map.of(),
+        Delivery.AT_LEAST_ONCE);
   }
 
   public StreamConfig withMaxInFlightRecords(int records) {
@@ -89,7 +96,8 @@ public record StreamConfig(
         commitIntervalMillis,
         drainTimeoutMillis,
         recordTimeoutMillis,
-        clientOverrides);
+        clientOverrides,
+        delivery);
   }
 
   public StreamConfig withCommitIntervalMillis(long millis) {
@@ -104,7 +112,8 @@ public record StreamConfig(
         millis,
         drainTimeoutMillis,
         recordTimeoutMillis,
-        clientOverrides);
+        clientOverrides,
+        delivery);
   }
 
   public StreamConfig withRecordTimeoutMillis(long millis) {
@@ -119,7 +128,8 @@ public record StreamConfig(
         commitIntervalMillis,
         drainTimeoutMillis,
         millis,
-        clientOverrides);
+        clientOverrides,
+        delivery);
   }
 
   public StreamConfig withClientOverrides(Map<String, String> overrides) {
@@ -134,7 +144,24 @@ public record StreamConfig(
         commitIntervalMillis,
         drainTimeoutMillis,
         recordTimeoutMillis,
-        overrides);
+        overrides,
+        delivery);
+  }
+
+  public StreamConfig withDelivery(Delivery guarantee) {
+    return new StreamConfig(
+        pipeline,
+        bootstrapServers,
+        groupId,
+        inputTopic,
+        outputTopics,
+        deadLetterTopic,
+        maxInFlightRecords,
+        commitIntervalMillis,
+        drainTimeoutMillis,
+        recordTimeoutMillis,
+        clientOverrides,
+        guarantee);
   }
 
   private static void requireText(String value, String name) {

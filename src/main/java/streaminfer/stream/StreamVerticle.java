@@ -10,6 +10,7 @@ import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,7 +21,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -58,6 +61,9 @@ public final class StreamVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StreamVerticle.class);
   static final long READINESS_WINDOW_MILLIS = 60_000;
   private static final long DEFAULT_MAX_POLL_INTERVAL_MILLIS = 300_000;
+  // How much longer than one record's deadline a handover may wait for the transaction's commit.
+  private static final long HANDOVER_MARGIN_MILLIS = 30_000;
+  private static final long DEFAULT_TRANSACTION_TIMEOUT_MILLIS = 10_000;
 
   private final StreamConfig config;
   private final RecordProcessor processor;
@@ -82,6 +88,25 @@ public final class StreamVerticle extends VerticleBase {
   private long deadlineTimer;
   private long keepAliveTimer;
   private int commitFailureStreak;
+  // Exactly-once only: the open transaction and what closing it waits for.
+  private Transactions transactions;
+  private final Set<PartitionLane.Slot> processing = new HashSet<>();
+  private int sendsOutstanding;
+  private boolean cutting;
+  private boolean committingTransaction;
+  private boolean lastTransaction;
+  // The last transaction committed: the stop's; the close's handover has nothing left to commit.
+  private boolean transactionsEnded;
+  private long acknowledgedSinceCommit;
+  private final ArrayDeque<Runnable> deferredDispatches = new ArrayDeque<>();
+  // Revoked lanes whose last offsets the next transaction commits, each up to its first record
+  // not given to the processor when it was revoked: that one and those after it are dropped, for
+  // the next owner; those before it are finished and sent in the transaction.
+  private final Map<TopicPartition, PartitionLane> handingOver = new HashMap<>();
+  private final Map<PartitionLane, Long> handoverLimits = new HashMap<>();
+  private final List<Promise<Void>> transactionCommitted = new ArrayList<>();
+  // Asked for while a commit was under way: what it commits was decided before they asked.
+  private final List<Promise<Void>> nextTransactionCommitted = new ArrayList<>();
   // Written on the event loop, read by the readiness endpoint's thread.
   private volatile long recordsTimedOut;
   private volatile long lastTimeoutNanos;
@@ -102,7 +127,13 @@ public final class StreamVerticle extends VerticleBase {
     // State writes and emitted records share the outputs' producer (one transaction, later).
     state.attach(producer.unwrap());
     Map<String, Object> consumerConfig = consumerConfig();
-    fencing = new FencingConsumer(consumerConfig, this::fenceRevoked, positions, metrics);
+    fencing =
+        new FencingConsumer(
+            consumerConfig,
+            this::fenceRevoked,
+            positions,
+            metrics,
+            exactlyOnce() ? Optional.of(new TransactionalHandover()) : Optional.empty());
     consumer = KafkaConsumer.create(vertx, fencing);
     // Runs on the consumer's thread.
     consumer.exceptionHandler(
@@ -122,7 +153,16 @@ public final class StreamVerticle extends VerticleBase {
           joined = true;
         });
     consumer.handler(this::onRecord);
-    commitTimer = vertx.setPeriodic(config.commitIntervalMillis(), id -> commit());
+    commitTimer =
+        vertx.setPeriodic(
+            config.commitIntervalMillis(),
+            id -> {
+              if (exactlyOnce()) {
+                closeTransaction(false);
+              } else {
+                commit();
+              }
+            });
     // Overdue records are found within a quarter deadline (at most a second) of their deadline.
     deadlineTimer =
         vertx.setPeriodic(
@@ -137,7 +177,12 @@ public final class StreamVerticle extends VerticleBase {
       metadata.add(producer.partitionsFor(topic));
     }
     metadata.add(producer.partitionsFor(config.deadLetterTopic()));
-    return Future.all(metadata).compose(known -> consumer.subscribe(config.inputTopic()));
+    Future<?> ready = Future.all(metadata);
+    if (exactlyOnce()) {
+      transactions = new Transactions(producer.unwrap(), config.inputTopic());
+      ready = ready.compose(known -> Future.fromCompletionStage(transactions.begin(), context));
+    }
+    return ready.compose(known -> consumer.subscribe(config.inputTopic()));
   }
 
   /** Drains: stops fetching, waits for in-flight records to be produced, commits, closes. */
@@ -168,10 +213,21 @@ public final class StreamVerticle extends VerticleBase {
               vertx.cancelTimer(commitTimer);
               vertx.cancelTimer(deadlineTimer);
               vertx.cancelTimer(keepAliveTimer);
-              return commit();
+              if (!exactlyOnce()) {
+                return commit();
+              }
+              // An open transaction would hold the producer's close until it times out.
+              lastTransaction = true;
+              return closeTransaction(true);
             })
         .eventually(() -> consumer.close())
-        .eventually(() -> producer.close());
+        .eventually(() -> producer.close())
+        .onComplete(
+            closed -> {
+              if (transactions != null) {
+                transactions.close();
+              }
+            });
   }
 
   /** Whether the pipeline is consuming; false after a fatal produce failure. */
@@ -269,6 +325,21 @@ public final class StreamVerticle extends VerticleBase {
       // Timed out while its partition's state was restored.
       return;
     }
+    if (exactlyOnce() && lanes.get(partition) != lane) {
+      // Handed over: the next owner processes it.
+      slot.finish(null, new PartitionRevokedException(partition.getPartition()));
+      sendReady(partition, lane);
+      return;
+    }
+    if (cutting) {
+      // Its state writes would go into the closing transaction, its offset into the next one.
+      deferredDispatches.add(() -> dispatch(partition, lane, slot));
+      return;
+    }
+    if (exactlyOnce()) {
+      processing.add(slot);
+    }
+    slot.dispatched();
     CompletionStage<List<Output>> result;
     try {
       result = processor.process(partition.getPartition(), slot.key, slot.value());
@@ -279,8 +350,10 @@ public final class StreamVerticle extends VerticleBase {
         (outputs, failure) ->
             context.runOnContext(
                 v -> {
+                  processing.remove(slot);
                   if (slot.finish(outputs, failure)) {
                     sendReady(partition, lane);
+                    closeTransactionIfQuiet();
                   } else {
                     LOG.debug(
                         "{}: offset {} finished after it timed out; outcome ignored",
@@ -306,6 +379,8 @@ public final class StreamVerticle extends VerticleBase {
         continue;
       }
       for (PartitionLane.Slot slot : overdue) {
+        // A hung call is not waited for: a transaction closes without it.
+        processing.remove(slot);
         if (slot.timeOut(new RecordTimeoutException(config.recordTimeoutMillis()))) {
           metrics.timedOut();
           recordsTimedOut++;
@@ -323,10 +398,21 @@ public final class StreamVerticle extends VerticleBase {
         lane.takeSendable().forEach(slot -> acknowledged(partition, lane, slot));
       }
     }
+    closeTransactionIfQuiet();
   }
 
   private void sendReady(TopicPartition partition, PartitionLane lane) {
+    // Handed over: records the processor had go out in the handover's transaction; the next owner
+    // reads the others again from the offset it commits.
+    long dropFrom =
+        exactlyOnce() && lanes.get(partition) != lane
+            ? handoverLimits.getOrDefault(lane, Long.MIN_VALUE)
+            : Long.MAX_VALUE;
     for (PartitionLane.Slot slot : lane.takeSendable()) {
+      if (slot.offset >= dropFrom) {
+        acknowledged(partition, lane, slot);
+        continue;
+      }
       Throwable failure = slot.failure() != null ? slot.failure() : undeclared(slot.outputs());
       if (failure == null && slot.outputs().isEmpty()) {
         metrics.skipped();
@@ -357,10 +443,12 @@ public final class StreamVerticle extends VerticleBase {
   private void send(TopicPartition partition, PartitionLane lane, PartitionLane.Slot slot) {
     for (Output output : slot.outputs()) {
       String key = output.key() == null ? slot.key : output.key();
+      sendsOutstanding++;
       producer
           .send(KafkaProducerRecord.create(output.topic(), key, output.value()))
           .onComplete(
               sent -> {
+                sendsOutstanding--;
                 if (sent.succeeded()) {
                   if (slot.outputAcknowledged()) {
                     metrics.produced(slot.timestamp);
@@ -374,6 +462,7 @@ public final class StreamVerticle extends VerticleBase {
                       sent.cause());
                   sendDeadLetter(partition, lane, slot);
                 }
+                closeTransactionIfQuiet();
               });
     }
   }
@@ -389,16 +478,19 @@ public final class StreamVerticle extends VerticleBase {
             slot.offset,
             slot.failure())
         .forEach(h -> letter.addHeader(KafkaHeader.header(h.key(), h.value())));
+    sendsOutstanding++;
     producer
         .send(letter)
         .onComplete(
             sent -> {
+              sendsOutstanding--;
               if (sent.succeeded()) {
                 metrics.deadLettered(DeadLetters.rootOf(slot.failure()).getClass().getSimpleName());
                 acknowledged(partition, lane, slot);
               } else {
                 halt(sent.cause());
               }
+              closeTransactionIfQuiet();
             });
   }
 
@@ -407,6 +499,7 @@ public final class StreamVerticle extends VerticleBase {
     if (lanes.get(partition) == lane) {
       positions.publish(kafkaPartition(partition), lane.committablePosition());
     }
+    acknowledgedSinceCommit++;
     inFlight--;
     metrics.inFlight(inFlight);
     if (paused && !stopping && fatal == null && inFlight <= config.maxInFlightRecords() / 2) {
@@ -461,6 +554,182 @@ public final class StreamVerticle extends VerticleBase {
                     records.size());
               }
             });
+  }
+
+  private boolean exactlyOnce() {
+    return config.delivery() == Delivery.EXACTLY_ONCE;
+  }
+
+  /**
+   * Exactly-once: starts closing the open transaction. Records stop going to the processor until it
+   * is committed, so that every state write and output in it belongs to a record whose offset it
+   * commits; it commits once no record is being processed and nothing is being sent. Without {@code
+   * force}, a transaction nothing was acknowledged in stays open.
+   */
+  private Future<Void> closeTransaction(boolean force) {
+    if (fatal != null) {
+      return Future.failedFuture(fatal);
+    }
+    if (transactionsEnded) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> committed = Promise.promise();
+    if (!cutting && !force && acknowledgedSinceCommit == 0 && handingOver.isEmpty()) {
+      committed.complete();
+      return committed.future();
+    }
+    if (committingTransaction) {
+      nextTransactionCommitted.add(committed);
+    } else {
+      transactionCommitted.add(committed);
+      cutting = true;
+      closeTransactionIfQuiet();
+    }
+    return committed.future();
+  }
+
+  private void closeTransactionIfQuiet() {
+    if (!cutting
+        || committingTransaction
+        || fatal != null
+        || !processing.isEmpty()
+        || sendsOutstanding > 0) {
+      return;
+    }
+    committingTransaction = true;
+    Map<TopicPartition, PartitionLane> committing = new HashMap<>(lanes);
+    committing.putAll(handingOver);
+    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>
+        offsets = new HashMap<>();
+    committing.forEach(
+        (partition, lane) ->
+            lane.positionToCommit(handoverLimits.getOrDefault(lane, Long.MAX_VALUE))
+                .ifPresent(
+                    position ->
+                        offsets.put(
+                            kafkaPartition(partition),
+                            new org.apache.kafka.clients.consumer.OffsetAndMetadata(position))));
+    acknowledgedSinceCommit = 0;
+    transactions
+        .commit(offsets, fencing.lastGroupMetadata(), !lastTransaction)
+        .whenComplete(
+            (done, failure) ->
+                context.runOnContext(v -> transactionClosed(committing, offsets, failure)));
+  }
+
+  private void transactionClosed(
+      Map<TopicPartition, PartitionLane> committing,
+      Map<
+              org.apache.kafka.common.TopicPartition,
+              org.apache.kafka.clients.consumer.OffsetAndMetadata>
+          offsets,
+      Throwable failure) {
+    committingTransaction = false;
+    List<Promise<Void>> waiting = List.copyOf(transactionCommitted);
+    transactionCommitted.clear();
+    committing.forEach(
+        (partition, lane) -> {
+          if (handingOver.remove(partition, lane)) {
+            handoverLimits.remove(lane);
+          }
+        });
+    if (failure != null) {
+      metrics.commitFailed();
+      LOG.error(
+          "{}: a transaction could not be committed; the pipeline stops consuming, and its"
+              + " uncommitted records are read again by the partitions' next owner",
+          config.inputTopic(),
+          failure);
+      if (fatal == null) {
+        fatal = failure;
+        hold();
+      }
+      waiting.forEach(promise -> promise.tryFail(failure));
+      nextTransactionCommitted.forEach(promise -> promise.tryFail(failure));
+      nextTransactionCommitted.clear();
+      return;
+    }
+    committing.forEach(
+        (partition, lane) -> {
+          org.apache.kafka.clients.consumer.OffsetAndMetadata offset =
+              offsets.get(kafkaPartition(partition));
+          if (offset != null) {
+            lane.markCommitted(offset.offset());
+          }
+        });
+    cutting = false;
+    transactionsEnded = lastTransaction;
+    waiting.forEach(Promise::tryComplete);
+    if (!nextTransactionCommitted.isEmpty()) {
+      transactionCommitted.addAll(nextTransactionCommitted);
+      nextTransactionCommitted.clear();
+      cutting = true;
+      closeTransactionIfQuiet();
+    }
+    while (!cutting && !deferredDispatches.isEmpty()) {
+      deferredDispatches.poll().run();
+    }
+  }
+
+  /**
+   * Runs on the poll thread while the member gives partitions up: each step runs on the event loop
+   * and is waited for, so the last offsets of the partitions are in a committed transaction before
+   * another member can read from them.
+   */
+  private final class TransactionalHandover implements FencingConsumer.Handover {
+    @Override
+    public void retire(Collection<org.apache.kafka.common.TopicPartition> partitions) {
+      onEventLoop(
+          "retiring",
+          partitions,
+          () -> {
+            for (org.apache.kafka.common.TopicPartition revoked : partitions) {
+              TopicPartition partition = new TopicPartition(revoked.topic(), revoked.partition());
+              PartitionLane lane = lanes.remove(partition);
+              if (lane != null) {
+                handingOver.put(partition, lane);
+                handoverLimits.put(lane, lane.undispatchedFrom());
+                if (lane.inFlight() > 0) {
+                  retired.add(lane);
+                }
+              }
+            }
+            return Future.succeededFuture();
+          });
+    }
+
+    @Override
+    public void commit(Collection<org.apache.kafka.common.TopicPartition> partitions) {
+      onEventLoop("committing", partitions, () -> closeTransaction(true));
+    }
+
+    private void onEventLoop(
+        String step,
+        Collection<org.apache.kafka.common.TopicPartition> partitions,
+        java.util.function.Supplier<Future<Void>> action) {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      context.runOnContext(
+          v ->
+              action
+                  .get()
+                  .onComplete(
+                      result -> {
+                        if (result.succeeded()) {
+                          done.complete(null);
+                        } else {
+                          done.completeExceptionally(result.cause());
+                        }
+                      }));
+      try {
+        done.get(config.recordTimeoutMillis() + HANDOVER_MARGIN_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        // The next owner reads from the last committed offsets; a transaction committed later
+        // carries this member's old generation and is refused.
+        LOG.warn("{}: {} revoked partitions {} failed", config.inputTopic(), step, partitions, e);
+      }
+    }
   }
 
   private Future<Void> commit() {
@@ -578,6 +847,10 @@ public final class StreamVerticle extends VerticleBase {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
     props.putAll(config.clientOverrides());
+    if (exactlyOnce()) {
+      // Inputs an upstream transaction aborted are never read.
+      props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    }
     return props;
   }
 
@@ -589,7 +862,21 @@ public final class StreamVerticle extends VerticleBase {
     props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
     props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L * 1024 * 1024));
+    if (exactlyOnce()) {
+      // A crashed instance's open transaction blocks read_committed readers until it times out.
+      props.put(
+          ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+          Long.toString(DEFAULT_TRANSACTION_TIMEOUT_MILLIS));
+    }
     props.putAll(config.clientOverrides());
+    if (exactlyOnce()) {
+      props.put(ProducerConfig.ACKS_CONFIG, "all");
+      props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+      // Unique per instance: zombies are fenced by the group generation the offsets carry.
+      props.put(
+          ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+          "streaminfer-" + config.groupId() + "-" + java.util.UUID.randomUUID());
+    }
     return props;
   }
 }

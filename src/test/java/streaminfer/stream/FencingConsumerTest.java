@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -72,7 +73,8 @@ class FencingConsumerTest {
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
         revoked -> {},
         new AcknowledgedPositions(),
-        StreamMetrics.NONE);
+        StreamMetrics.NONE,
+        Optional.empty());
   }
 
   private void produce() {

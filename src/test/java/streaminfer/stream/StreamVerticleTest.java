@@ -27,13 +27,8 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -480,7 +475,7 @@ class StreamVerticleTest {
   }
 
   private static int sequence(byte[] value) {
-    return Integer.parseInt(new String(value, StandardCharsets.UTF_8).split(":")[1]);
+    return TestInputs.sequence(value);
   }
 
   private String deploy(StreamConfig config, RecordProcessor processor) throws Exception {
@@ -500,23 +495,8 @@ class StreamVerticleTest {
         .get(30, TimeUnit.SECONDS);
   }
 
-  /** Records keyed by 8 keys, valued {@code key:sequence}; returns the values in send order. */
   private List<String> produce(int count) {
-    List<String> values = new ArrayList<>();
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
-      for (int i = 0; i < count; i++) {
-        String key = "k" + (i % 8);
-        String value = key + ":" + i;
-        values.add(value);
-        producer.send(new ProducerRecord<>("in", key, value.getBytes(StandardCharsets.UTF_8)));
-      }
-      producer.flush();
-    }
-    return values;
+    return TestInputs.produce(broker.bootstrapServers(), count);
   }
 
   private List<ConsumerRecord<String, byte[]>> read(String topic, int count) {

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.Producer;
+import streaminfer.stream.Delivery;
 import streaminfer.stream.Emitter;
 import streaminfer.stream.StreamConfig;
 
@@ -57,6 +58,10 @@ public final class StreamState implements AutoCloseable {
   public static StreamState of(StreamConfig stream, UnaryOperator<String> topicName) {
     Map<String, String> kafka = new HashMap<>(stream.clientOverrides());
     kafka.putIfAbsent("bootstrap.servers", stream.bootstrapServers());
+    if (stream.delivery() == Delivery.EXACTLY_ONCE) {
+      // A restore must not see the writes of a transaction that was aborted.
+      kafka.put("isolation.level", "read_committed");
+    }
     return new StreamState(kafka, topicName, stream.inputTopic(), stream.outputTopics());
   }
 
