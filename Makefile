@@ -11,7 +11,7 @@ MVN_PROFILE := $(if $(GPU),-Pgpu,)
 # `make models DGEX_SIZE=paper` trains the paper-size D-GEX (3 x 3000 hidden units, not shipped).
 DGEX_SIZE  ?= shipped
 
-.PHONY: all deps build test test-python test-java run bench models clean
+.PHONY: all deps build test test-python test-java test-faults run bench models clean
 
 all: build
 
@@ -39,6 +39,10 @@ test-python:
 test-java:
 	mvn -B -ntp $(MVN_PROFILE) verify
 
+# The fault suite alone (kill -9 cycles, SIGTERM, broker restart, fuzzing); `make test` runs it too.
+test-faults: deps
+	mvn -B -ntp $(MVN_PROFILE) verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dgroups=fault-suite
+
 run: build
 	java -jar $(JAR) serve --config streaminfer.yaml --demo
 
@@ -47,6 +51,7 @@ bench: build
 	java -jar $(JAR) bench frames --config streaminfer.yaml
 	java -jar $(JAR) bench dialogue --config streaminfer.yaml
 	java -jar $(JAR) bench cold-start
+	java -jar $(JAR) bench delivery --config streaminfer.yaml
 
 models: deps
 	$(PYTHON) -m exporters.ssd all --out models/ssd/1

@@ -96,12 +96,34 @@ public final class Backlog implements AutoCloseable {
   public Throughput timeUntil(
       String phase, String outputTopic, long warmup, long expected, Duration deadline)
       throws Exception {
+    return timeUntil(phase, () -> endOffsets(outputTopic), warmup, expected, deadline);
+  }
+
+  /**
+   * As {@link #timeUntil(String, String, long, long, Duration)}, counting the input records {@code
+   * group} has committed: what is done for good, in either delivery mode (an exactly-once output
+   * topic's end offsets also count transaction markers).
+   */
+  public Throughput timeUntilCommitted(
+      String phase, String group, long warmup, long expected, Duration deadline) throws Exception {
+    return timeUntil(phase, () -> committedOffsets(group), warmup, expected, deadline);
+  }
+
+  /** A count that only grows, read over the network. */
+  @FunctionalInterface
+  private interface Progress {
+    long count() throws Exception;
+  }
+
+  private Throughput timeUntil(
+      String phase, Progress progress, long warmup, long expected, Duration deadline)
+      throws Exception {
     long end = System.nanoTime() + deadline.toNanos();
     long firstSeenAt = 0;
     long firstCount = 0;
     long firstCpu = 0;
     while (true) {
-      long count = endOffsets(outputTopic);
+      long count = progress.count();
       long now = System.nanoTime();
       if (firstSeenAt == 0 && count >= Math.max(1, warmup)) {
         firstSeenAt = now;
@@ -143,6 +165,18 @@ public final class Backlog implements AutoCloseable {
                 // A topic that never existed (an output .dlq) is fine to miss.
               }
             });
+  }
+
+  private long committedOffsets(String group) throws Exception {
+    return admin
+        .listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata()
+        .get(10, TimeUnit.SECONDS)
+        .values()
+        .stream()
+        .filter(java.util.Objects::nonNull)
+        .mapToLong(offset -> offset.offset())
+        .sum();
   }
 
   private long endOffsets(String topic) throws Exception {

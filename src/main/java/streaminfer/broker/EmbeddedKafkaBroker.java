@@ -294,6 +294,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     props.put("transaction.state.log.replication.factor", "1");
     props.put("transaction.state.log.min.isr", "1");
     props.put("transaction.state.log.num.partitions", "5");
+    // A crashed engine's open transaction holds read_committed readers until the broker aborts
+    // it: look for timed-out transactions every second, not every ten.
+    props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     props.put("share.coordinator.state.topic.replication.factor", "1");
     props.put("share.coordinator.state.topic.min.isr", "1");
     // No point waiting for more group members to join on a local broker.

@@ -3,6 +3,7 @@ package streaminfer.cli;
 import java.util.Collection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import streaminfer.bench.DeliveryBenchCommand;
 import streaminfer.family.FamilyModule;
 
 /**
@@ -12,7 +13,8 @@ import streaminfer.family.FamilyModule;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmark a pipeline against its ceilings and a per-record baseline.")
+    description = "Benchmark a pipeline against its ceilings and a per-record baseline.",
+    subcommands = DeliveryBenchCommand.class)
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -37,13 +37,17 @@ import streaminfer.broker.EmbeddedKafkaBroker;
  * process with {@code serve --bootstrap}, and plain Kafka clients.
  */
 final class EngineProcess implements AutoCloseable {
-  static final int HTTP_PORT = 18765;
   static final int PARTITIONS = 3;
   private static final Duration DEADLINE = Duration.ofMinutes(4);
 
   private final Path dataDir;
   private final List<String> serveArguments;
-  private final EmbeddedKafkaBroker broker;
+  private final Map<String, String> environment;
+  // Free when the engine process is made: a fixed port held by a leftover engine would fail it.
+  private final int httpPort;
+  // Fixed ports, so that a restarted broker is where the engine and its own metadata expect it.
+  private final BrokerConfig brokerConfig;
+  private EmbeddedKafkaBroker broker;
   private Process engine;
   private Path log;
 
@@ -51,12 +55,29 @@ final class EngineProcess implements AutoCloseable {
    * Starts the broker, creates {@code inputTopic} as a client's operator would, then the engine.
    */
   EngineProcess(Path dataDir, String inputTopic, List<String> serveArguments) throws Exception {
+    this(dataDir, List.of(inputTopic), serveArguments, Map.of());
+  }
+
+  /** As above, with several input topics and environment variables for the engine. */
+  EngineProcess(
+      Path dataDir,
+      List<String> inputTopics,
+      List<String> serveArguments,
+      Map<String, String> environment)
+      throws Exception {
     this.dataDir = dataDir;
     this.serveArguments = List.copyOf(serveArguments);
-    this.broker = EmbeddedKafkaBroker.start(BrokerConfig.defaults(dataDir.resolve("kafka")));
+    this.environment = Map.copyOf(environment);
+    this.httpPort = freePort();
+    this.brokerConfig =
+        new BrokerConfig(dataDir.resolve("kafka"), freePort(), freePort(), PARTITIONS, Map.of());
+    this.broker = EmbeddedKafkaBroker.start(brokerConfig);
     try (Admin admin = admin()) {
       admin
-          .createTopics(List.of(new NewTopic(inputTopic, PARTITIONS, (short) 1)))
+          .createTopics(
+              inputTopics.stream()
+                  .map(topic -> new NewTopic(topic, PARTITIONS, (short) 1))
+                  .toList())
           .all()
           .get(30, TimeUnit.SECONDS);
     }
@@ -64,7 +85,10 @@ final class EngineProcess implements AutoCloseable {
   }
 
   void start() throws Exception {
-    log = dataDir.resolve("engine-" + System.nanoTime() + ".log");
+    // Under target/, not the test's temporary directory: kept for a failure's post-mortem.
+    Path logs = Path.of("target", "engine-logs");
+    java.nio.file.Files.createDirectories(logs);
+    log = logs.resolve("engine-" + System.nanoTime() + ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
@@ -77,10 +101,12 @@ final class EngineProcess implements AutoCloseable {
             "--device",
             "cpu",
             "--http-port",
-            Integer.toString(HTTP_PORT)));
+            Integer.toString(httpPort)));
     command.addAll(serveArguments);
-    engine =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    engine = builder.start();
   }
 
   /** SIGKILL: no drain, no last commit. */
@@ -96,6 +122,44 @@ final class EngineProcess implements AutoCloseable {
       throw new AssertionError("the engine did not exit within 60 s of SIGTERM; log: " + log);
     }
     return engine.exitValue();
+  }
+
+  /** Stops the broker cleanly; the engine keeps running without it. */
+  void stopBroker() {
+    broker.close();
+  }
+
+  /** Starts the broker again, on its data and ports. */
+  void startBroker() {
+    broker = EmbeddedKafkaBroker.start(brokerConfig);
+  }
+
+  /** The HTTP status of {@code path} on the engine's ops port; -1 when nothing answers. */
+  int status(String path) {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (java.io.IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  boolean alive() {
+    return engine.isAlive();
   }
 
   String bootstrapServers() {
@@ -117,6 +181,23 @@ final class EngineProcess implements AutoCloseable {
     }
   }
 
+  /** Sends {@code count} records made one at a time, none held longer than its send; returns it. */
+  int produce(
+      String topic, int count, java.util.function.IntFunction<Map.Entry<String, byte[]>> record) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      for (int n = 0; n < count; n++) {
+        Map.Entry<String, byte[]> next = record.apply(n);
+        producer.send(new ProducerRecord<>(topic, next.getKey(), next.getValue()));
+      }
+      producer.flush();
+    }
+    return count;
+  }
+
   /** Reads until {@code count} records arrived, then a few quiet seconds more: nothing else. */
   List<ConsumerRecord<String, byte[]>> consume(String topic, int count) {
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
@@ -132,6 +213,61 @@ final class EngineProcess implements AutoCloseable {
       }
     }
     return records;
+  }
+
+  /**
+   * Reads {@code topic} from the beginning at {@code isolation} ({@code read_committed} or {@code
+   * read_uncommitted}) until {@code done} holds for what was read, then two quiet seconds more.
+   */
+  List<ConsumerRecord<String, byte[]>> consumeUntil(
+      String topic,
+      String isolation,
+      java.util.function.Predicate<List<ConsumerRecord<String, byte[]>>> done,
+      String progress) {
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    Map<String, Object> properties =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "reader-" + topic + "-" + System.nanoTime(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            isolation);
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long end = System.nanoTime() + DEADLINE.toNanos();
+      while (!done.test(records)) {
+        failIfStuck(end, topic, records.size() + " records, " + progress);
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+      long quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+      while (System.nanoTime() < quietUntil) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  /**
+   * Hands each record of {@code topic}, from the beginning, to {@code each} until {@code count}
+   * have been read; keeps none of them.
+   */
+  void scan(
+      String topic, long count, java.util.function.Consumer<ConsumerRecord<String, byte[]>> each) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer("scan-" + System.nanoTime(), topic)) {
+      long end = System.nanoTime() + DEADLINE.toNanos();
+      long read = 0;
+      while (read < count) {
+        failIfStuck(end, topic, read + " of " + count + " records");
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          each.accept(record);
+          read++;
+        }
+      }
+    }
   }
 
   /** Reads until {@code count} distinct keys arrived; repeats are allowed (at least once). */
@@ -177,7 +313,7 @@ final class EngineProcess implements AutoCloseable {
   String scrape(String path) throws Exception {
     return HttpClient.newHttpClient()
         .send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + HTTP_PORT + path)).build(),
+            HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
   }
