@@ -145,7 +145,7 @@ class FuzzIT {
       assertTrue(engine.alive(), "the engine died; log: " + engine.log());
       List<String> outOfMemory =
           Files.readAllLines(engine.log()).stream()
-              .filter(line -> line.contains("OutOfMemoryError"))
+              .filter(line -> line.contains("java.lang.OutOfMemoryError"))
               .limit(5)
               .toList();
       assertTrue(outOfMemory.isEmpty(), "out of memory: " + outOfMemory);
