@@ -1,6 +1,7 @@
 package streaminfer.batch;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,7 @@ import streaminfer.runtime.InferenceException;
  * future completes.
  */
 public final class MicroBatcher<T, R> implements AutoCloseable {
-  private record Pending<T, R>(T request, CompletableFuture<R> result) {}
+  private record Pending<T, R>(T request, Instant deadline, CompletableFuture<R> result) {}
 
   private final BatchConfig config;
   private final BatchFunction<T, R> function;
@@ -65,6 +66,14 @@ public final class MicroBatcher<T, R> implements AutoCloseable {
 
   /** Queues one request; the future completes on the worker thread that ran its batch. */
   public CompletableFuture<R> submit(T request) {
+    return submit(request, Instant.MAX);
+  }
+
+  /**
+   * As {@link #submit(Object)}, but a request still queued when {@code deadline} (wall clock) has
+   * passed is not run: it fails with {@link ExpiredRequestException} when its batch forms.
+   */
+  public CompletableFuture<R> submit(T request, Instant deadline) {
     if (outstanding.incrementAndGet() > config.queueCapacity()) {
       outstanding.decrementAndGet();
       return CompletableFuture.failedFuture(new QueueFullException(config.queueCapacity()));
@@ -73,7 +82,7 @@ public final class MicroBatcher<T, R> implements AutoCloseable {
     // Sinks.Many is not thread-safe for concurrent emitters; callers may come from any thread.
     Sinks.EmitResult emitted;
     synchronized (sink) {
-      emitted = sink.tryEmitNext(new Pending<>(request, result));
+      emitted = sink.tryEmitNext(new Pending<>(request, deadline, result));
     }
     if (emitted.isFailure()) {
       outstanding.decrementAndGet();
@@ -90,8 +99,20 @@ public final class MicroBatcher<T, R> implements AutoCloseable {
     return outstanding.get();
   }
 
-  private void run(List<Pending<T, R>> batch) {
+  private void run(List<Pending<T, R>> formed) {
     long start = System.nanoTime();
+    List<Pending<T, R>> batch = new ArrayList<>(formed.size());
+    Instant now = Instant.now();
+    for (Pending<T, R> pending : formed) {
+      if (now.isAfter(pending.deadline())) {
+        complete(pending, null, new ExpiredRequestException(pending.deadline()));
+      } else {
+        batch.add(pending);
+      }
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
     try {
       runBatch(batch, start);
     } catch (Throwable unexpected) {

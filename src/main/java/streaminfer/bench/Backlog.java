@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import org.apache.kafka.clients.admin.Admin;
@@ -11,6 +12,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -96,34 +98,12 @@ public final class Backlog implements AutoCloseable {
   public Throughput timeUntil(
       String phase, String outputTopic, long warmup, long expected, Duration deadline)
       throws Exception {
-    return timeUntil(phase, () -> endOffsets(outputTopic), warmup, expected, deadline);
-  }
-
-  /**
-   * As {@link #timeUntil(String, String, long, long, Duration)}, counting the input records {@code
-   * group} has committed: what is done for good, in either delivery mode (an exactly-once output
-   * topic's end offsets also count transaction markers).
-   */
-  public Throughput timeUntilCommitted(
-      String phase, String group, long warmup, long expected, Duration deadline) throws Exception {
-    return timeUntil(phase, () -> committedOffsets(group), warmup, expected, deadline);
-  }
-
-  /** A count that only grows, read over the network. */
-  @FunctionalInterface
-  private interface Progress {
-    long count() throws Exception;
-  }
-
-  private Throughput timeUntil(
-      String phase, Progress progress, long warmup, long expected, Duration deadline)
-      throws Exception {
     long end = System.nanoTime() + deadline.toNanos();
     long firstSeenAt = 0;
     long firstCount = 0;
     long firstCpu = 0;
     while (true) {
-      long count = progress.count();
+      long count = endOffsets(outputTopic);
       long now = System.nanoTime();
       if (firstSeenAt == 0 && count >= Math.max(1, warmup)) {
         firstSeenAt = now;
@@ -138,6 +118,31 @@ public final class Backlog implements AutoCloseable {
       if (now > end) {
         throw new IllegalStateException(
             phase + ": only " + count + " of " + expected + " outputs after " + deadline);
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+  }
+
+  /**
+   * Times from now until {@code group} has committed {@code expected} input records: what is done
+   * for good, in either delivery mode (an exactly-once output topic's end offsets also count
+   * transaction markers, and its commits come in steps too coarse to start a clock on).
+   */
+  public Throughput timeUntilCommitted(String phase, String group, long expected, Duration deadline)
+      throws Exception {
+    long start = System.nanoTime();
+    long startCpu = Throughput.processCpuNanos();
+    long end = start + deadline.toNanos();
+    while (true) {
+      long count = committedOffsets(group);
+      long now = System.nanoTime();
+      if (count >= expected) {
+        return new Throughput(
+            phase, count, (now - start) / 1e9, (Throughput.processCpuNanos() - startCpu) / 1e9);
+      }
+      if (now > end) {
+        throw new IllegalStateException(
+            phase + ": only " + count + " of " + expected + " committed after " + deadline);
       }
       TimeUnit.MILLISECONDS.sleep(20);
     }
@@ -174,8 +179,8 @@ public final class Backlog implements AutoCloseable {
         .get(10, TimeUnit.SECONDS)
         .values()
         .stream()
-        .filter(java.util.Objects::nonNull)
-        .mapToLong(offset -> offset.offset())
+        .filter(Objects::nonNull)
+        .mapToLong(OffsetAndMetadata::offset)
         .sum();
   }
 

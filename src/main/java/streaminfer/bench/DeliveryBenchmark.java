@@ -87,7 +87,7 @@ public final class DeliveryBenchmark {
     ConfigTree.selectPipelines(tree, List.of(pipeline));
     ConfigTree.setKafka(tree, "bootstrap.servers", bootstrap);
     ConfigTree.set(tree, "embeddedBroker.enabled", "false");
-    ConfigTree.set(tree, "kafkaWarmup.records", "0");
+    ConfigTree.set(tree, "kafkaWarmup.topic", "");
     ConfigTree.set(tree, "ops.port", "0");
     ConfigTree.set(tree, "topics.prefix", prefix + "-");
     ConfigTree.set(tree, "topics.partitions", Integer.toString(options.partitions()));
@@ -117,11 +117,7 @@ public final class DeliveryBenchmark {
       Engine engine = Engine.start(settings);
       try {
         return backlog.timeUntilCommitted(
-            pipeline + " " + delivery.configName(),
-            served.groupId(),
-            records / 10,
-            records,
-            PHASE_DEADLINE);
+            pipeline + " " + delivery.configName(), served.groupId(), records, PHASE_DEADLINE);
       } finally {
         engine.close();
         backlog.delete(served.inputTopic(), output);

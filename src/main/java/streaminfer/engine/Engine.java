@@ -1,6 +1,7 @@
 package streaminfer.engine;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -82,6 +83,8 @@ public final class Engine implements AutoCloseable {
 
   public static Engine start(EngineSettings settings) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Heap, non-heap and GC as jvm_memory_* and jvm_gc_*: how close to -Xmx a load runs.
+    new JvmMemoryMetrics().bindTo(registry);
     WriterSchemas schemas = WriterSchemas.v1();
     settings.schemasDir().ifPresent(directory -> loadSchemas(schemas, directory));
     ModelRepository repository = new ModelRepository(settings.modelsDir());

@@ -1,6 +1,8 @@
 package streaminfer.family;
 
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import streaminfer.runtime.Tensor;
 
 /**
@@ -20,4 +22,12 @@ public interface FamilyTask<I, O> {
   Map<String, Tensor> toInputs(I input);
 
   O toOutput(I input, Map<String, Tensor> outputs);
+
+  /**
+   * When the input stops being worth answering (live mode: its capture time plus the maximum age);
+   * an input still waiting for its batch then is skipped, not run. Empty: never.
+   */
+  default Optional<Instant> staleAt(I input) {
+    return Optional.empty();
+  }
 }

@@ -1,5 +1,6 @@
 package streaminfer.pipeline;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,11 @@ public final class BatchedModel implements AutoCloseable {
 
   public CompletableFuture<Map<String, Tensor>> infer(Map<String, Tensor> row) {
     return batcher.submit(row);
+  }
+
+  /** As {@link #infer(Map)}, not run if still queued at {@code deadline} (wall clock). */
+  public CompletableFuture<Map<String, Tensor>> infer(Map<String, Tensor> row, Instant deadline) {
+    return batcher.submit(row, deadline);
   }
 
   /** Runs directly, without batching: for benchmarks and parity checks. */

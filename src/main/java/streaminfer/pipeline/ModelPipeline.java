@@ -1,12 +1,15 @@
 package streaminfer.pipeline;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.avro.specific.SpecificRecord;
+import streaminfer.batch.ExpiredRequestException;
 import streaminfer.codec.AvroCodec;
 import streaminfer.family.FamilyTask;
 import streaminfer.family.InvalidInputException;
@@ -21,8 +24,9 @@ import streaminfer.stream.RecordProcessor;
  * Binds a model family to the stream: decode, preprocess, batched inference, postprocess, encode.
  * Decoding and preprocessing run on {@code preprocessing} (the event loop itself for cheap
  * families, a worker pool for image decoding); postprocessing and encoding run on the inference
- * worker. A stale input completes with no output (skipped), not with a failure. A failure once the
- * model took the record names the model version ({@link ModelFailure}).
+ * worker. A stale input (too old when decoded, or by the time its batch forms) completes with no
+ * output (skipped), not with a failure. A failure once the model took the record names the model
+ * version ({@link ModelFailure}).
  */
 public final class ModelPipeline<I extends SpecificRecord, O extends SpecificRecord>
     implements RecordProcessor, Warmable {
@@ -64,13 +68,16 @@ public final class ModelPipeline<I extends SpecificRecord, O extends SpecificRec
 
   private CompletableFuture<List<Output>> answer(Prepared<I> prepared) {
     return model
-        .infer(prepared.row())
+        .infer(prepared.row(), task.staleAt(prepared.input()).orElse(Instant.MAX))
         .thenApply(
             outputs ->
                 Output.one(
                     outputTopic, outputCodec.encode(task.toOutput(prepared.input(), outputs))))
         .exceptionallyCompose(
-            failure -> CompletableFuture.failedFuture(new ModelFailure(modelVersion, failure)));
+            failure ->
+                unwrap(failure) instanceof ExpiredRequestException
+                    ? SKIPPED
+                    : CompletableFuture.failedFuture(new ModelFailure(modelVersion, failure)));
   }
 
   /**
@@ -105,6 +112,12 @@ public final class ModelPipeline<I extends SpecificRecord, O extends SpecificRec
       }
     }
     return ran;
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
   }
 
   private record Prepared<I>(I input, Map<String, Tensor> row) {}

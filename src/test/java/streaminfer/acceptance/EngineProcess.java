@@ -158,6 +158,17 @@ final class EngineProcess implements AutoCloseable {
     }
   }
 
+  /** The engine's peak resident set so far (VmHWM), in MiB; Linux only. */
+  long peakRssMiB() throws java.io.IOException {
+    for (String line :
+        java.nio.file.Files.readAllLines(Path.of("/proc/" + engine.pid() + "/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+      }
+    }
+    throw new IllegalStateException("no VmHWM for the engine process");
+  }
+
   boolean alive() {
     return engine.isAlive();
   }

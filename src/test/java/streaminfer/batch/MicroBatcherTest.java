@@ -2,6 +2,7 @@ package streaminfer.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -50,6 +51,22 @@ class MicroBatcherTest {
             time,
             Schedulers.immediate());
     return batcher;
+  }
+
+  @Test
+  void aRequestWhoseDeadlinePassedWhileItWaitedIsNotRunAndTheOthersOfItsBatchAre()
+      throws Exception {
+    batcher(3, 50, 16);
+    CompletableFuture<Integer> expired = batcher.submit(1, java.time.Instant.EPOCH);
+    CompletableFuture<Integer> live = batcher.submit(2, java.time.Instant.MAX);
+    CompletableFuture<Integer> undated = batcher.submit(3);
+    assertEquals(List.of(List.of(2, 3)), batches, "the expired request is left out");
+    assertEquals(20, live.get());
+    assertEquals(30, undated.get());
+    java.util.concurrent.ExecutionException failure =
+        assertThrows(java.util.concurrent.ExecutionException.class, expired::get);
+    assertTrue(failure.getCause() instanceof ExpiredRequestException, failure.toString());
+    assertEquals(0, batcher.outstanding(), "every slot is freed");
   }
 
   @Test

@@ -2,6 +2,8 @@ package streaminfer.family.ssd;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,8 @@ import streaminfer.v1.Frame;
  * input is a stretch-resize of the whole frame, so normalized corners need no mapping back.
  *
  * <p>Live mode ({@code maxAge} present): a frame captured longer ago than {@code maxAge} is skipped
- * before it is decoded, so a stream that fell behind catches up instead of queueing ever longer.
+ * before it is decoded, and one that grows too old waiting for its batch is not run, so a stream
+ * that fell behind catches up instead of queueing ever longer.
  */
 public final class DetectionTask implements FamilyTask<Frame, Detections> {
   private final String model;
@@ -49,6 +52,12 @@ public final class DetectionTask implements FamilyTask<Frame, Detections> {
     this.decoder = decoder;
     this.maxAge = maxAge;
     this.clock = clock;
+  }
+
+  @Override
+  public Optional<Instant> staleAt(Frame frame) {
+    return maxAge.map(
+        age -> Instant.EPOCH.plus(frame.getCaptureTimeMicros(), ChronoUnit.MICROS).plus(age));
   }
 
   @Override

@@ -1,0 +1,186 @@
+package streaminfer.acceptance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import streaminfer.client.PacedProducer;
+import streaminfer.codec.AvroCodec;
+import streaminfer.codec.WriterSchemas;
+import streaminfer.family.DemoSource;
+import streaminfer.family.FamilyModule;
+import streaminfer.family.FamilyModules;
+import streaminfer.v1.Detections;
+
+/**
+ * The fault suite's overload: a live camera stream at ten times what the packaged engine serves
+ * (SSD, live mode at 500 ms, {@code -Xmx512m}), for twenty seconds. The engine must stay in its
+ * group, keep the latency of what it serves bounded by skipping stale frames, stay within its heap,
+ * and drain the backlog afterwards.
+ */
+@Tag("fault-suite")
+class OverloadIT {
+  private static final int MEASURE_SECONDS = 10;
+  private static final int OVERLOAD_SECONDS = 20;
+  private static final Pattern HEAP =
+      Pattern.compile("jvm_memory_used_bytes\\{area=\"heap\",[^}]*\\} ([0-9.E]+)");
+
+  @TempDir Path dataDir;
+
+  @Test
+  void tenTimesTheSustainableRateKeepsTheMemberItsLatencyAndItsHeapBoundedAndThenDrains()
+      throws Exception {
+    FamilyModule<?> ssd = FamilyModules.discover().get("ssd");
+    String input = ssd.input().defaultName();
+    String output = ssd.outputs().get(0).defaultName();
+    AvroCodec<Detections> detections = AvroCodec.forType(Detections.class, WriterSchemas.v1());
+    try (EngineProcess engine =
+            new EngineProcess(
+                dataDir,
+                List.of(input),
+                List.of("--pipelines", "ssd"),
+                Map.of(
+                    "JAVA_TOOL_OPTIONS",
+                    "-Xmx512m -XX:+ExitOnOutOfMemoryError",
+                    "STREAMINFER__DEFAULTS__MAXINPUTAGEMILLIS",
+                    "500"));
+        DemoSource demo = ssd.demo(Path.of("models")).orElseThrow();
+        Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, engine.bootstrapServers()))) {
+      await(engine, () -> engine.status("/health/ready") == 200, "ready");
+      // The sustainable rate: what it serves of a stream at its demo rate (more than it can).
+      long before = engine.endOffsets(output);
+      produce(engine, input, demo, (int) demo.recordsPerSecond(), MEASURE_SECONDS);
+      double sustainable = (engine.endOffsets(output) - before) / (double) MEASURE_SECONDS;
+      assertTrue(sustainable > 0, "nothing served at the demo rate");
+      int overload = (int) Math.ceil(10 * sustainable);
+      String generation = generation(admin);
+
+      long heapPeak = 0;
+      long sentBefore = engine.endOffsets(input);
+      long overloadFromMicros = System.currentTimeMillis() * 1000;
+      Thread producer =
+          new Thread(() -> produce(engine, input, demo, overload, OVERLOAD_SECONDS), "overload");
+      producer.start();
+      while (producer.isAlive()) {
+        heapPeak = Math.max(heapPeak, heapBytes(engine.scrape("/metrics")));
+        TimeUnit.MILLISECONDS.sleep(500);
+      }
+      producer.join();
+      long sent = engine.endOffsets(input) - sentBefore;
+      await(
+          engine,
+          () -> lag(engine, input) == 0,
+          "the backlog drained (committed offsets at the input's end)");
+      assertEquals(generation, generation(admin), "the member left or rejoined its group");
+      String metrics = engine.scrape("/metrics");
+      double skipped = counter(metrics, "streaminfer_records_skipped_total");
+      assertTrue(skipped > 0, "live mode skipped no stale frame");
+      assertTrue(engine.alive(), "the engine exited; log: " + engine.log());
+      // A served frame's age: from its capture to the engine's send of its detections.
+      List<Double> sorted = new ArrayList<>();
+      engine.scan(
+          output,
+          engine.endOffsets(output),
+          record -> {
+            long captured = detections.decode(record.value()).getCaptureTimeMicros();
+            if (captured >= overloadFromMicros) {
+              sorted.add(record.timestamp() - captured / 1000.0);
+            }
+          });
+      Collections.sort(sorted);
+      double p99 = sorted.isEmpty() ? 0 : sorted.get((int) (0.99 * (sorted.size() - 1)));
+      System.out.printf(
+          "overload: sustainable %.1f frames/s, sent %d at %d/s for %d s; %.0f skipped;"
+              + " peak heap %d MiB of 512, peak RSS %d MiB; %d frames served, age p99 %.0f ms%n",
+          sustainable,
+          sent,
+          overload,
+          OVERLOAD_SECONDS,
+          skipped,
+          heapPeak >> 20,
+          engine.peakRssMiB(),
+          sorted.size(),
+          p99);
+      assertTrue(heapPeak < 512L << 20, "heap within -Xmx512m");
+      assertTrue(p99 < 2_000, "served frames stay fresh under overload: p99 age " + p99 + " ms");
+    }
+  }
+
+  private static void produce(
+      EngineProcess engine, String topic, DemoSource demo, int rate, int seconds) {
+    try (PacedProducer producer =
+        new PacedProducer(
+            engine.bootstrapServers(),
+            topic,
+            rate,
+            (long) rate * seconds,
+            n -> {
+              DemoSource.KeyedValue record = demo.next().apply(n);
+              return new PacedProducer.Keyed(record.key(), record.value());
+            })) {
+      producer.run();
+    }
+  }
+
+  private static String generation(Admin admin) throws Exception {
+    ConsumerGroupDescription group =
+        admin
+            .describeConsumerGroups(List.of("streaminfer-ssd"))
+            .all()
+            .get(30, TimeUnit.SECONDS)
+            .get("streaminfer-ssd");
+    return group.groupState() + ", " + group.members().size() + " member(s): " + group.members();
+  }
+
+  private static long lag(EngineProcess engine, String input) {
+    try {
+      return engine.endOffsets(input) - engine.committedOffsets("streaminfer-ssd");
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private static long heapBytes(String metrics) {
+    long total = 0;
+    Matcher matcher = HEAP.matcher(metrics);
+    while (matcher.find()) {
+      total += (long) Double.parseDouble(matcher.group(1));
+    }
+    return total;
+  }
+
+  private static double counter(String metrics, String name) {
+    Matcher matcher = Pattern.compile(name + "\\{[^}]*\\} ([0-9.E]+)").matcher(metrics);
+    double total = 0;
+    while (matcher.find()) {
+      total += Double.parseDouble(matcher.group(1));
+    }
+    return total;
+  }
+
+  private static void await(
+      EngineProcess engine, java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < end, what + " within 120 s; log: " + engine.log());
+      assertTrue(engine.alive(), what + ": the engine exited; log: " + engine.log());
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+  }
+}
