@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import streaminfer.family.FamilyTask;
 import streaminfer.family.StaleInputException;
+import streaminfer.family.frames.FrameImageDecoder;
+import streaminfer.family.frames.FramePreprocessor;
 import streaminfer.runtime.ModelMetadata;
 import streaminfer.runtime.Tensor;
 import streaminfer.v1.Detection;
