@@ -21,7 +21,9 @@ from exporters.common.onnx_export import OPSET, export_with_dynamic_batch
 
 GENERATOR = "began-generator"
 DISCRIMINATOR = "began-discriminator"
-FAMILY = "began"
+# A family module reads one input topic, so the discriminator's frame scoring is a module of its
+# own ("began-frames", in the same Java package as "began").
+GENERATION_FAMILY, SCORING_FAMILY = "began", "began-frames"
 LATENT_INPUT, IMAGE_OUTPUT = "latent", "image"
 IMAGE_INPUT, SCORE_OUTPUT = "image", "score"
 GOLDEN_SEEDS = 8
@@ -62,7 +64,7 @@ def export_generator(generator, latent_dim, out_dir, version, training):
     for seed, image in enumerate(images):
         (png_dir / f"seed-{seed}.png").write_bytes(encode_grey(to_pixels(image[0])))
     write_manifest(out_dir, {
-        "name": GENERATOR, "version": version, "family": FAMILY,
+        "name": GENERATOR, "version": version, "family": GENERATION_FAMILY,
         "inputs": [{"name": LATENT_INPUT, "dtype": "float32", "shape": [-1, latent_dim]}],
         "outputs": [{"name": IMAGE_OUTPUT, "dtype": "float32",
                      "shape": [-1, 1, IMAGE_SIZE, IMAGE_SIZE]}],
@@ -88,7 +90,7 @@ def export_discriminator(discriminator, metrics, out_dir, version, training):
     write_golden(out_dir, IMAGE_INPUT, SCORE_OUTPUT, images.reshape(4, -1), scores,
                  **GOLDEN_TOLERANCE)
     write_manifest(out_dir, {
-        "name": DISCRIMINATOR, "version": version, "family": FAMILY,
+        "name": DISCRIMINATOR, "version": version, "family": SCORING_FAMILY,
         "inputs": [{"name": IMAGE_INPUT, "dtype": "float32",
                     "shape": [-1, 1, IMAGE_SIZE, IMAGE_SIZE]}],
         "outputs": [{"name": SCORE_OUTPUT, "dtype": "float32", "shape": [-1, 1]}],
