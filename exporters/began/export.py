@@ -21,9 +21,10 @@ from exporters.common.onnx_export import OPSET, export_with_dynamic_batch
 
 GENERATOR = "began-generator"
 DISCRIMINATOR = "began-discriminator"
-# A family module reads one input topic, so the discriminator's frame scoring is a module of its
-# own ("began-frames", in the same Java package as "began").
-GENERATION_FAMILY, SCORING_FAMILY = "began", "began-frames"
+# A family module reads one input topic, so generation and frame scoring are two modules of the
+# Java package family/began (plain "began" would clash with the English word in the engine's
+# family-boundary check).
+GENERATION_FAMILY, SCORING_FAMILY = "began-images", "began-frames"
 LATENT_INPUT, IMAGE_OUTPUT = "latent", "image"
 IMAGE_INPUT, SCORE_OUTPUT = "image", "score"
 GOLDEN_SEEDS = 8

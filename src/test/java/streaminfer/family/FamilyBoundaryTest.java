@@ -75,7 +75,7 @@ class FamilyBoundaryTest {
 
   /**
    * A family's package is its name up to the first hyphen: one package may hold a family's several
-   * modules (a module reads one input topic), e.g. {@code began} and {@code began-frames}.
+   * modules (a module reads one input topic), e.g. {@code began-images} and {@code began-frames}.
    */
   private static String packageOf(String name) {
     return name.toLowerCase(Locale.ROOT).split("-", 2)[0];

@@ -18,12 +18,13 @@ import streaminfer.v1.GeneratedImage;
 import streaminfer.v1.GenerationRequest;
 
 /**
- * BEGAN generation: {@code generation-requests} (GenerationRequest) to {@code generated-images}
- * (GeneratedImage, PNG), one output per image asked for. Its discriminator serves frames in {@link
- * BeganFramesModule}.
+ * BEGAN generation (family {@code began-images}: plain "began" is an English word that the family
+ * boundary check would find in every comment about something that began): {@code
+ * generation-requests} (GenerationRequest) to {@code generated-images} (GeneratedImage, PNG), one
+ * output per image asked for. Its discriminator serves frames in {@link BeganFramesModule}.
  */
 public final class BeganModule implements FamilyModule<GenerationSettings> {
-  public static final String NAME = "began";
+  public static final String NAME = "began-images";
   public static final String GENERATOR = "began-generator";
   private static final double DEMO_REQUESTS_PER_SECOND = 5;
   private static final int DEMO_IMAGES_PER_REQUEST = 4;
