@@ -22,14 +22,14 @@ from exporters.began.model import Decoder, Discriminator, reconstruction_loss
 @dataclass(frozen=True)
 class TrainingConfig:
     gamma: float = 0.5
-    steps: int = 3000
-    batch_size: int = 32
+    steps: int = 4000
+    batch_size: int = 16  # the paper's
     hidden: int = 32  # latent z and the autoencoder's code h have the same size, as in the paper
     filters: int = 16
-    learning_rate: float = 2e-4
+    learning_rate: float = 5e-4  # 1e-4 (the paper's) and 2e-4 were still blobs after 1,000 steps
     lambda_k: float = 0.001
     adam_betas: tuple = (0.5, 0.999)
-    stall_window: int = 300
+    stall_window: int = 500
     stall_ratio: float = 0.98
     min_learning_rate: float = 1e-5
     snapshots: int = 5  # sample grids kept along training, for the M plot
