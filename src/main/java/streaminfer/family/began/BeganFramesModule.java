@@ -1,10 +1,13 @@
 package streaminfer.family.began;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import streaminfer.codec.AvroCodec;
+import streaminfer.codec.WriterSchemas;
 import streaminfer.config.ConfigException;
 import streaminfer.config.ConfigNode;
+import streaminfer.family.DemoSource;
 import streaminfer.family.FamilyContext;
 import streaminfer.family.FamilyModule;
 import streaminfer.family.ModelRole;
@@ -25,6 +28,8 @@ import streaminfer.v1.FrameScore;
 public final class BeganFramesModule implements FamilyModule<FrameScoreSettings> {
   public static final String NAME = "began-frames";
   public static final String DISCRIMINATOR = "began-discriminator";
+  private static final double DEMO_FRAMES_PER_SECOND = 30;
+  private static final String DEMO_STREAM = "demo-digits";
 
   @Override
   public String name() {
@@ -68,6 +73,18 @@ public final class BeganFramesModule implements FamilyModule<FrameScoreSettings>
         node.longValue(
             "maxFramePixels", FrameImageDecoder.DEFAULT_MAX_PIXELS, 1, Integer.MAX_VALUE),
         threshold);
+  }
+
+  /** The discriminator's golden images as PNG frames of one stream, 30 per second. */
+  @Override
+  public Optional<DemoSource> demo(Path modelsDir) {
+    GoldenFrames frames = GoldenFrames.of(modelsDir);
+    AvroCodec<Frame> codec = AvroCodec.forType(Frame.class, WriterSchemas.v1());
+    return Optional.of(
+        new DemoSource(
+            DEMO_FRAMES_PER_SECOND,
+            n -> new DemoSource.KeyedValue(DEMO_STREAM, codec.encode(frames.frame(DEMO_STREAM, n))),
+            () -> {}));
   }
 
   @Override

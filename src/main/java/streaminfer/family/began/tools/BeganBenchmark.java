@@ -1,12 +1,8 @@
 package streaminfer.family.began.tools;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -23,7 +19,7 @@ import streaminfer.config.ConfigBuilder;
 import streaminfer.engine.Engine;
 import streaminfer.family.began.BeganFramesModule;
 import streaminfer.family.began.BeganModule;
-import streaminfer.family.began.GreyPng;
+import streaminfer.family.began.GoldenFrames;
 import streaminfer.family.began.Latents;
 import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.ModelRepository;
@@ -31,7 +27,6 @@ import streaminfer.runtime.ModelSession;
 import streaminfer.runtime.SessionTuning;
 import streaminfer.runtime.Tensor;
 import streaminfer.v1.Frame;
-import streaminfer.v1.FrameEncoding;
 import streaminfer.v1.GenerationRequest;
 
 /**
@@ -66,7 +61,8 @@ public final class BeganBenchmark {
     SessionTuning tuning = new SessionTuning(options.intraOpThreads(), 0);
     double rawImages;
     double rawFrames;
-    List<float[]> goldenImages;
+    GoldenFrames golden = GoldenFrames.of(options.modelsDir());
+    List<float[]> goldenImages = golden.rows();
     try (ModelSession generator =
             repository.open(BeganModule.GENERATOR, OptionalInt.empty(), DevicePolicy.CPU, tuning);
         ModelSession discriminator =
@@ -75,7 +71,6 @@ public final class BeganBenchmark {
       int dim = (int) generator.metadata().inputs().get(0).shape()[1];
       String latent = generator.metadata().inputs().get(0).name();
       rawImages = bestRaw(generator, i -> Map.of(latent, Tensor.of(Latents.forSeed(i, dim))));
-      goldenImages = goldenRows(discriminator);
       String image = discriminator.metadata().inputs().get(0).name();
       rawFrames =
           bestRaw(
@@ -101,7 +96,6 @@ public final class BeganBenchmark {
                             .setSeed(i * IMAGES_PER_REQUEST)
                             .build())));
     AvroCodec<Frame> frames = AvroCodec.forType(Frame.class, WriterSchemas.v1());
-    List<byte[]> pngs = goldenImages.stream().map(BeganBenchmark::png).toList();
     double engineFrames =
         engine(
             BeganFramesModule.NAME,
@@ -109,18 +103,7 @@ public final class BeganBenchmark {
             "frame-scores",
             options.frames(),
             1,
-            i ->
-                new Backlog.Keyed(
-                    "cam-" + i % 4,
-                    frames.encode(
-                        new Frame(
-                            "cam-" + i % 4,
-                            i,
-                            System.currentTimeMillis() * 1000,
-                            32,
-                            32,
-                            FrameEncoding.PNG,
-                            ByteBuffer.wrap(pngs.get((int) (i % pngs.size())))))));
+            i -> new Backlog.Keyed("cam-" + i % 4, frames.encode(golden.frame("cam-" + i % 4, i))));
     out.println();
     out.printf("%-22s %14s %14s %10s%n", "pipeline", "raw ORT /s", "engine /s", "engine/raw");
     out.printf(
@@ -179,26 +162,5 @@ public final class BeganBenchmark {
         phase, row.records(), row.seconds(), row.perSecond());
     out.flush();
     return row;
-  }
-
-  /** The discriminator's golden input rows: held-out training-set images, 32x32 in [-1, 1]. */
-  private static List<float[]> goldenRows(ModelSession session) throws java.io.IOException {
-    JsonNode golden =
-        new ObjectMapper()
-            .readTree(session.directory().resolve(session.metadata().golden()).toFile());
-    List<float[]> rows = new ArrayList<>();
-    for (JsonNode row : golden.get("inputs")) {
-      float[] values = new float[row.size()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = (float) row.get(i).asDouble();
-      }
-      rows.add(values);
-    }
-    return rows;
-  }
-
-  private static byte[] png(float[] row) {
-    int side = (int) Math.round(Math.sqrt(row.length));
-    return GreyPng.encode(GreyPng.pixels(row), side, side);
   }
 }
