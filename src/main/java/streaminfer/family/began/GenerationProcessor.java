@@ -1,5 +1,6 @@
 package streaminfer.family.began;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -129,7 +130,7 @@ final class GenerationProcessor implements RecordProcessor, Warmable {
               .setWidth(width)
               .setHeight(height)
               .setEncoding(FrameEncoding.PNG)
-              .setData(java.nio.ByteBuffer.wrap(png))
+              .setData(ByteBuffer.wrap(png))
               .setSeed(plan.seeds().get(i))
               .build();
       outputs.add(new Output(outputTopic, null, images.encode(image)));

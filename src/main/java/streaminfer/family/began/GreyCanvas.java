@@ -1,6 +1,7 @@
 package streaminfer.family.began;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
 import streaminfer.family.frames.FramePreprocessor;
 import streaminfer.family.frames.RgbImage;
 import streaminfer.runtime.ModelMetadata;
@@ -69,7 +70,7 @@ final class GreyCanvas {
     int size = content.width();
     int plane = size * size;
     float[] row = new float[side * side];
-    java.util.Arrays.fill(row, BLACK);
+    Arrays.fill(row, BLACK);
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
         int i = y * size + x;

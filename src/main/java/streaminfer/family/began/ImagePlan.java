@@ -2,6 +2,7 @@ package streaminfer.family.began;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import streaminfer.family.InvalidInputException;
 import streaminfer.v1.GenerationRequest;
@@ -19,7 +20,7 @@ public record ImagePlan(List<float[]> latents, List<Long> seeds) {
   public ImagePlan {
     latents = List.copyOf(latents);
     // List.copyOf refuses nulls, and a supplied latent has no seed.
-    seeds = java.util.Collections.unmodifiableList(new ArrayList<>(seeds));
+    seeds = Collections.unmodifiableList(new ArrayList<>(seeds));
   }
 
   /**
