@@ -1,8 +1,8 @@
 """Command line: ``python -m exporters.began train|export|report|all [options]``.
 
 ``train`` runs the shipped model (``--dataset``, ``--gamma``, ``--steps``) and the shorter runs the
-report compares it with: the other gammas of ``--sweep-gammas`` on the same data, and the same
-gamma on the other data set (the reverse out-of-distribution direction), ``--sweep-steps`` each.
+report compares, ``--sweep-steps`` each: every gamma of ``--sweep-gammas`` on the same data, and
+the shipped gamma on the other data set (the reverse out-of-distribution direction).
 """
 
 import argparse
@@ -37,10 +37,12 @@ def train(args):
     other = next(name for name in sets if name != args.dataset)
     shipped = RunSpec(args.dataset, config)
     short = replace(config, steps=args.sweep_steps)
-    specs = [shipped]
-    specs += [RunSpec(args.dataset, replace(short, gamma=gamma))
-              for gamma in args.sweep_gammas if gamma != args.gamma]
+    # The sweep compares gammas at one step count, the shipped gamma included; the reverse run
+    # (trained on the other set) matches the sweep's shipped-gamma run.
+    specs = [shipped] + [RunSpec(args.dataset, replace(short, gamma=gamma))
+                         for gamma in args.sweep_gammas]
     specs.append(RunSpec(other, short))
+    specs = list({spec.name: spec for spec in specs}.values())
     write_shipped(args.work, shipped.name)
     for spec in specs:
         print(f"run {spec.name}: {spec.config.steps} steps", flush=True)

@@ -28,9 +28,11 @@ def write_report(work_dir, out_dir):
     shipped = shipped_run(work_dir)
     runs = {name: load_metrics(work_dir, name) for name in list_runs(work_dir)}
     dataset = runs[shipped]["dataset"]
-    sweep = sorted((name for name, m in runs.items() if m["dataset"] == dataset),
+    # The gamma sweep: the same data, all at one (shorter) step count, so only gamma differs.
+    sweep = sorted((name for name, m in runs.items()
+                    if m["dataset"] == dataset and name != shipped),
                    key=lambda name: runs[name]["config"]["gamma"])
-    grids = {name: _write_grid(work_dir, name, out_dir) for name in sweep}
+    grids = {name: _write_grid(work_dir, name, out_dir) for name in [shipped, *sweep]}
     history = load_history(work_dir, shipped)
     _plot_m(history, out_dir / M_FIGURE)
     snapshots = history["snapshots"]  # [step, sample, 1, h, w]: one column per step
@@ -49,17 +51,19 @@ def report_text(shipped, runs, sweep, grids, history):
     main = runs[shipped]
     config = main["config"]
     dataset = main["dataset"]
+    sweep_steps = runs[sweep[0]]["config"]["steps"] if sweep else "-"
     lines = [
         f"# BEGAN on {dataset}: generator and auto-encoding discriminator",
         "",
-        "Samples of the shipped model (gamma "
-        f"{config['gamma']}, {config['steps']} steps) and of shorter runs with other gammas "
-        "({} steps), from the same 64 latent vectors:".format(
-            ", ".join(str(runs[n]["config"]["steps"]) for n in sweep if n != shipped) or "-"),
+        f"The shipped model, gamma {config['gamma']}, {config['steps']} steps; latents of seeds "
+        "0..63 (a request with seed 0 and count 64 gets exactly these images):",
+        "",
+        f"![shipped]({grids[shipped]})",
+        "",
+        f"The gamma sweep, {sweep_steps} steps each, same latents:",
         "",
     ]
-    lines += [f"gamma {runs[name]['config']['gamma']}{' (shipped)' if name == shipped else ''}: "
-              f"![{name}]({grids[name]})" for name in sweep]
+    lines += [f"gamma {runs[name]['config']['gamma']}: ![{name}]({grids[name]})" for name in sweep]
     steps = ", ".join(str(step) for step in history["snapshot_steps"])
     lines += [
         "",
@@ -89,8 +93,8 @@ def report_text(shipped, runs, sweep, grids, history):
               f"{runs[name]['diversity_samples']:.2f} ({runs[name]['diversity_real']:.2f})",
               f"{runs[name]['nearest_train_distance_samples_median']:.2f} "
               f"({runs[name]['nearest_train_distance_real_median']:.2f})"]
-             for name in sweep]),
-        _claims(runs, sweep),
+             for name in [shipped, *sweep]]),
+        _claims(runs, shipped, sweep),
         "",
         "Samples (top) and their nearest training images (bottom):",
         "",
@@ -105,10 +109,10 @@ def report_text(shipped, runs, sweep, grids, history):
         "## The discriminator as an out-of-distribution frame score",
         "",
         "Score: the discriminator's mean absolute reconstruction error. ROC AUC of 1000 held-out "
-        "images of the training set (negatives) against 1000 images of the other set "
-        "(positives); the second direction is a run trained on the other set, since "
-        "reconstruction-based detectors are known to fail one way (simple images reconstruct "
-        "well under any auto-encoder).",
+        "images of the training set (negatives) against 1000 held-out images of the other set "
+        "(positives). The reverse direction is a run trained on the other set (compare it with "
+        "the run of the same steps), since reconstruction-based detectors are known to fail one "
+        "way: simple images reconstruct well under any auto-encoder.",
         "",
         markdown_table(
             ["trained on", "gamma", "steps", "out-of-distribution set", "ROC AUC",
@@ -128,15 +132,16 @@ def report_text(shipped, runs, sweep, grids, history):
     return "\n".join(lines) + "\n"
 
 
-def _claims(runs, sweep):
-    falls = [name for name in sweep if runs[name]["m_end"] < runs[name]["m_start"]]
+def _claims(runs, shipped, sweep):
+    trained = [shipped, *sweep]
+    falls = [name for name in trained if runs[name]["m_end"] < runs[name]["m_start"]]
     diversity = [runs[name]["diversity_samples"] for name in sweep]
     ordered = all(a <= b for a, b in zip(diversity, diversity[1:]))
     copying = all(runs[name]["nearest_train_distance_samples_median"]
-                  >= 0.8 * runs[name]["nearest_train_distance_real_median"] for name in sweep)
+                  >= 0.8 * runs[name]["nearest_train_distance_real_median"] for name in trained)
     return "\n".join([
         "",
-        f"- M falls from start to end in {len(falls)} of {len(sweep)} runs.",
+        f"- M falls from start to end in {len(falls)} of {len(trained)} runs.",
         "- Diversity " + ("rises with gamma in this sweep, as the paper claims."
                           if ordered else "does **not** rise monotonically with gamma here; "
                           "the shorter runs may not have reached equilibrium."),

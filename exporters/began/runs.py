@@ -36,7 +36,7 @@ class RunSpec:
 
     @property
     def name(self):
-        return f"{self.dataset}-gamma-{self.config.gamma}"
+        return f"{self.dataset}-gamma-{self.config.gamma}-{self.config.steps}-steps"
 
 
 def run_and_save(spec, sets, work_dir, progress=None):
