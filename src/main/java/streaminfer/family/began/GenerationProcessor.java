@@ -24,8 +24,9 @@ import streaminfer.v1.GenerationRequest;
 /**
  * One {@link GenerationRequest} to {@code count} {@link GeneratedImage} records: each latent goes
  * through the micro-batcher as its own row, so one request's images share batches with other
- * requests'. The request counts as done once every image is acknowledged (the stream layer's
- * multi-output rule); a refused request is dead-lettered whole, before any image is made.
+ * requests', once {@link RowPermits} has room for all of them. The request counts as done once
+ * every image is acknowledged (the stream layer's multi-output rule); a refused request is
+ * dead-lettered whole, before any image is made.
  */
 final class GenerationProcessor implements RecordProcessor, Warmable {
   private final AvroCodec<GenerationRequest> requests;
@@ -40,6 +41,7 @@ final class GenerationProcessor implements RecordProcessor, Warmable {
   private final int height;
   private final String modelName;
   private final String modelVersion;
+  private final RowPermits permits;
 
   GenerationProcessor(
       AvroCodec<GenerationRequest> requests,
@@ -67,6 +69,15 @@ final class GenerationProcessor implements RecordProcessor, Warmable {
     this.width = (int) shape[3];
     this.modelName = metadata.name();
     this.modelVersion = Integer.toString(metadata.version());
+    this.permits = new RowPermits(model.queueCapacity());
+    if (settings.maxImagesPerRequest() > permits.capacity()) {
+      throw new IllegalArgumentException(
+          "settings.maxImagesPerRequest "
+              + settings.maxImagesPerRequest()
+              + " exceeds the rows the model queues at once (batch.maxInFlight "
+              + permits.capacity()
+              + "): such a request could never run");
+    }
   }
 
   @Override
@@ -79,17 +90,25 @@ final class GenerationProcessor implements RecordProcessor, Warmable {
     } catch (RuntimeException refused) {
       return CompletableFuture.failedFuture(refused);
     }
+    int count = plan.latents().size();
+    return permits
+        .acquire(count)
+        .thenCompose(held -> infer(plan))
+        .whenComplete((rows, failure) -> permits.release(count))
+        .thenApply(rows -> outputs(request, plan, rows))
+        .exceptionallyCompose(
+            failure ->
+                CompletableFuture.failedFuture(
+                    new ModelFailure(modelName + "/" + modelVersion, failure)));
+  }
+
+  private CompletableFuture<List<Map<String, Tensor>>> infer(ImagePlan plan) {
     List<CompletableFuture<Map<String, Tensor>>> rows = new ArrayList<>();
     for (float[] z : plan.latents()) {
       rows.add(model.infer(Map.of(latentName, Tensor.of(z))));
     }
     return CompletableFuture.allOf(rows.toArray(CompletableFuture[]::new))
-        .thenApply(
-            done -> outputs(request, plan, rows.stream().map(CompletableFuture::join).toList()))
-        .exceptionallyCompose(
-            failure ->
-                CompletableFuture.failedFuture(
-                    new ModelFailure(modelName + "/" + modelVersion, failure)));
+        .thenApply(done -> rows.stream().map(CompletableFuture::join).toList());
   }
 
   /** Runs each sample's images in one direct batch; outputs are encoded and dropped. */
