@@ -63,7 +63,8 @@ def report_text(shipped, runs, sweep, grids, history):
         f"The gamma sweep, {sweep_steps} steps each, same latents:",
         "",
     ]
-    lines += [f"gamma {runs[name]['config']['gamma']}: ![{name}]({grids[name]})" for name in sweep]
+    lines.append(markdown_table([f"gamma {runs[name]['config']['gamma']}" for name in sweep],
+                                [[f"![{name}]({grids[name]})" for name in sweep]]))
     steps = ", ".join(str(step) for step in history["snapshot_steps"])
     lines += [
         "",
