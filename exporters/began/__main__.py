@@ -43,6 +43,10 @@ def train(args):
                          for gamma in args.sweep_gammas]
     specs.append(RunSpec(other, short))
     specs = list({spec.name: spec for spec in specs}.values())
+    if args.only == "shipped":
+        specs = specs[:1]
+    elif args.only == "comparison":
+        specs = [spec for spec in specs if spec.name != shipped.name]
     write_shipped(args.work, shipped.name)
     for spec in specs:
         print(f"run {spec.name}: {spec.config.steps} steps", flush=True)
@@ -84,12 +88,14 @@ def _parser():
     group.add_argument("--gamma", type=float, default=defaults.gamma)
     group.add_argument("--steps", type=int, default=defaults.steps)
     group.add_argument("--sweep-gammas", type=float, nargs="*", default=[0.3, 0.5, 0.7])
-    group.add_argument("--sweep-steps", type=int, default=1200)
+    group.add_argument("--sweep-steps", type=int, default=1000)
     group.add_argument("--batch-size", type=int, default=defaults.batch_size)
     group.add_argument("--hidden", type=int, default=defaults.hidden)
     group.add_argument("--filters", type=int, default=defaults.filters)
     group.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
     group.add_argument("--stall-window", type=int, default=defaults.stall_window)
+    group.add_argument("--only", choices=["shipped", "comparison"],
+                       help="train only these runs (two processes, one work dir, one core each)")
     return build_parser("python -m exporters.began", __doc__, DEFAULT_WORK_DIR, DEFAULT_OUT_DIR,
                         training, train_help="train the shipped BEGAN and the comparison runs",
                         export_help="write began-generator and began-discriminator versions")

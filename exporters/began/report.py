@@ -78,6 +78,8 @@ def report_text(shipped, runs, sweep, grids, history):
         "",
         "## The paper's claims, in numbers",
         "",
+        "L and M are L1 norms over an image's 1,024 pixels (the paper's |v - D(v)|; divide by "
+        "1,024 for the per-pixel error that frame scores report). "
         "M is averaged over the first and the last window of "
         f"{config['stall_window']} steps. Diversity: mean pairwise distance of 500 samples in the "
         "space of the training images' top 50 principal components (the same space for every "
