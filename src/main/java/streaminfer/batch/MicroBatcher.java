@@ -169,12 +169,15 @@ public final class MicroBatcher<T, R> implements AutoCloseable {
 
   /** Completes a row once; a second completion (the last-resort path) changes nothing. */
   private void complete(Pending<T, R> pending, R result, Throwable failure) {
+    // The slot is freed before the future completes: its continuations run right here, and one
+    // that submits again (a caller that waits for room, as a many-row request does) must find it.
+    outstanding.decrementAndGet();
     boolean completed =
         failure == null
             ? pending.result().complete(result)
             : pending.result().completeExceptionally(failure);
-    if (completed) {
-      outstanding.decrementAndGet();
+    if (!completed) {
+      outstanding.incrementAndGet(); // completed elsewhere already: the slot was freed then
     }
   }
 

@@ -17,6 +17,7 @@ public final class BatchedModel implements AutoCloseable {
   private final ModelSession session;
   private final Scheduler workers;
   private final MicroBatcher<Map<String, Tensor>, Map<String, Tensor>> batcher;
+  private final int queueCapacity;
 
   public BatchedModel(ModelSession session, BatchConfig config, BatchListener listener) {
     this.session = session;
@@ -26,6 +27,15 @@ public final class BatchedModel implements AutoCloseable {
         Schedulers.newBoundedElastic(config.concurrency(), config.queueCapacity(), "infer-" + name);
     this.batcher =
         new MicroBatcher<>(config, session::runRows, listener, Schedulers.parallel(), workers);
+    this.queueCapacity = config.queueCapacity();
+  }
+
+  /**
+   * Rows queued or running at once; {@link #infer} fails beyond it. A processor that submits
+   * several rows per record keeps its own rows within it.
+   */
+  public int queueCapacity() {
+    return queueCapacity;
   }
 
   public ModelSession session() {

@@ -194,6 +194,19 @@ class MicroBatcherTest {
     assertEquals(0, batcher.outstanding());
   }
 
+  @Test
+  void aRequestsSlotIsFreeWhenItsContinuationsRunSoTheyCanSubmitAtFullCapacity() {
+    batcher(2, 50, 2);
+    CompletableFuture<Integer> first = batcher.submit(1);
+    CompletableFuture<CompletableFuture<Integer>> resubmitted =
+        first.thenApply(done -> batcher.submit(3));
+    batcher.submit(2);
+    assertEquals(10, first.join());
+    assertTrue(!resubmitted.join().isCompletedExceptionally(), "the slot was still counted");
+    time.advanceTimeBy(java.time.Duration.ofMillis(50));
+    assertEquals(30, resubmitted.join().join());
+  }
+
   private List<CompletableFuture<Integer>> submitAll(int... requests) {
     List<CompletableFuture<Integer>> results = new ArrayList<>();
     for (int request : requests) {

@@ -3,13 +3,14 @@ package streaminfer.family.ssd;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import streaminfer.family.FamilyTask;
-import streaminfer.family.StaleInputException;
+import streaminfer.family.frames.FrameImageDecoder;
+import streaminfer.family.frames.FramePreprocessor;
+import streaminfer.family.frames.LiveMode;
 import streaminfer.runtime.ModelMetadata;
 import streaminfer.runtime.Tensor;
 import streaminfer.v1.Detection;
@@ -20,9 +21,7 @@ import streaminfer.v1.Frame;
  * SSD: a video frame to the objects in it. Boxes come out normalized to the frame, and the model
  * input is a stretch-resize of the whole frame, so normalized corners need no mapping back.
  *
- * <p>Live mode ({@code maxAge} present): a frame captured longer ago than {@code maxAge} is skipped
- * before it is decoded, and one that grows too old waiting for its batch is not run, so a stream
- * that fell behind catches up instead of queueing ever longer.
+ * <p>Live mode ({@code maxAge} present): see {@link LiveMode}.
  */
 public final class DetectionTask implements FamilyTask<Frame, Detections> {
   private final String model;
@@ -33,8 +32,7 @@ public final class DetectionTask implements FamilyTask<Frame, Detections> {
   private final FrameImageDecoder images;
   private final FramePreprocessor preprocessor;
   private final SsdDecoder decoder;
-  private final Optional<Duration> maxAge;
-  private final Clock clock;
+  private final LiveMode liveMode;
 
   public DetectionTask(
       ModelMetadata metadata,
@@ -50,31 +48,17 @@ public final class DetectionTask implements FamilyTask<Frame, Detections> {
     this.images = images;
     this.preprocessor = FramePreprocessor.fromMetadata(metadata);
     this.decoder = decoder;
-    this.maxAge = maxAge;
-    this.clock = clock;
+    this.liveMode = new LiveMode(maxAge, clock);
   }
 
   @Override
   public Optional<Instant> staleAt(Frame frame) {
-    return maxAge.map(
-        age -> Instant.EPOCH.plus(frame.getCaptureTimeMicros(), ChronoUnit.MICROS).plus(age));
+    return liveMode.staleAt(frame);
   }
 
   @Override
   public Map<String, Tensor> toInputs(Frame frame) {
-    if (maxAge.isPresent()) {
-      long ageMicros = clock.millis() * 1000 - frame.getCaptureTimeMicros();
-      if (ageMicros > maxAge.get().toNanos() / 1000) {
-        throw new StaleInputException(
-            "frame "
-                + frame.getStreamId()
-                + "#"
-                + frame.getSeq()
-                + " is "
-                + ageMicros / 1000
-                + " ms old");
-      }
-    }
+    liveMode.check(frame);
     return Map.of(inputName, Tensor.of(images.inputRow(frame, preprocessor)));
   }
 

@@ -11,6 +11,7 @@ import streaminfer.family.FamilyContext;
 import streaminfer.family.FamilyModule;
 import streaminfer.family.ModelRole;
 import streaminfer.family.TopicSpec;
+import streaminfer.family.frames.FrameImageDecoder;
 import streaminfer.family.ssd.tools.ColdStartBenchCommand;
 import streaminfer.family.ssd.tools.FramesBenchCommand;
 import streaminfer.family.ssd.tools.FramesCommand;

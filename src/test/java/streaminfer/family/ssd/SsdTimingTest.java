@@ -7,6 +7,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
+import streaminfer.family.frames.FrameImageDecoder;
+import streaminfer.family.frames.FrameImageDecoderTest;
+import streaminfer.family.frames.FramePreprocessor;
+import streaminfer.family.frames.FramePreprocessorTest;
+import streaminfer.family.frames.RgbImage;
 import streaminfer.v1.Frame;
 import streaminfer.v1.FrameEncoding;
 

@@ -1,4 +1,4 @@
-package streaminfer.family.ssd;
+package streaminfer.family.frames;
 
 import java.nio.ByteBuffer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;

@@ -1,4 +1,4 @@
-package streaminfer.family.ssd;
+package streaminfer.family.frames;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;

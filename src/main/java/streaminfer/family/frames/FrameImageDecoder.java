@@ -1,4 +1,4 @@
-package streaminfer.family.ssd;
+package streaminfer.family.frames;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;

@@ -1,4 +1,4 @@
-package streaminfer.family.ssd;
+package streaminfer.family.frames;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +12,7 @@ import streaminfer.runtime.Batching;
 import streaminfer.runtime.ModelMetadata;
 import streaminfer.runtime.TensorSpec;
 
-class FramePreprocessorTest {
+public class FramePreprocessorTest {
   private static final float[] MEAN = {0.485f, 0.456f, 0.406f};
   private static final float[] STD = {0.229f, 0.224f, 0.225f};
 
@@ -163,7 +163,7 @@ class FramePreprocessorTest {
     return image.sample(x, y, c) / 255.0;
   }
 
-  static RgbImage randomImage(int width, int height, SplittableRandom random) {
+  public static RgbImage randomImage(int width, int height, SplittableRandom random) {
     byte[] pixels = new byte[3 * width * height];
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = (byte) random.nextInt(256);

@@ -1,4 +1,4 @@
-package streaminfer.family.ssd;
+package streaminfer.family.frames;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,6 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 import streaminfer.family.InvalidInputException;
+import streaminfer.family.ssd.DetectionTask;
+import streaminfer.family.ssd.SsdDecoder;
 import streaminfer.family.ssd.tools.DetectionRecall;
 import streaminfer.runtime.DevicePolicy;
 import streaminfer.runtime.ModelRepository;

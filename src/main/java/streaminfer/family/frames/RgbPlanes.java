@@ -1,4 +1,4 @@
-package streaminfer.family.ssd;
+package streaminfer.family.frames;
 
 /**
  * Decoded pixels as three planes, R then G then B, each {@code height} rows of {@code width}

@@ -1,4 +1,4 @@
-package streaminfer.family.ssd;
+package streaminfer.family.frames;
 
 /**
  * Decoded pixels: {@code height} rows of {@code width} pixels of 3 bytes, R, G, B (unsigned).

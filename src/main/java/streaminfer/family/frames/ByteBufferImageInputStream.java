@@ -1,4 +1,4 @@
-package streaminfer.family.ssd;
+package streaminfer.family.frames;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

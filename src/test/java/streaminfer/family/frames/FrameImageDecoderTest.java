@@ -1,4 +1,4 @@
-package streaminfer.family.ssd;
+package streaminfer.family.frames;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +22,7 @@ import streaminfer.family.InvalidInputException;
 import streaminfer.v1.Frame;
 import streaminfer.v1.FrameEncoding;
 
-class FrameImageDecoderTest {
+public class FrameImageDecoderTest {
   private final FrameImageDecoder decoder = new FrameImageDecoder(100_000);
 
   @Test
@@ -229,7 +229,7 @@ class FrameImageDecoderTest {
   // --- test images, shared with the timing test ---
 
   /** A synthetic scene: a gradient with a red block, a blue disc and some texture. */
-  static BufferedImage scene(int width, int height) {
+  public static BufferedImage scene(int width, int height) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
@@ -254,7 +254,7 @@ class FrameImageDecoderTest {
     return image;
   }
 
-  static byte[] pixelsOf(BufferedImage image) {
+  public static byte[] pixelsOf(BufferedImage image) {
     byte[] rgb = new byte[3 * image.getWidth() * image.getHeight()];
     int o = 0;
     for (int y = 0; y < image.getHeight(); y++) {
@@ -268,7 +268,7 @@ class FrameImageDecoderTest {
     return rgb;
   }
 
-  static byte[] encode(BufferedImage image, String format) {
+  public static byte[] encode(BufferedImage image, String format) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       if (!ImageIO.write(image, format, out)) {
@@ -280,7 +280,7 @@ class FrameImageDecoderTest {
     return out.toByteArray();
   }
 
-  static byte[] jpeg(BufferedImage image, float quality) {
+  public static byte[] jpeg(BufferedImage image, float quality) {
     ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {

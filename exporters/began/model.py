@@ -1,0 +1,94 @@
+"""BEGAN's networks (Berthelot et al. 2017), sized for 32x32 grey images.
+
+Generator and the discriminator's decoder share one shape: a fully connected layer to an 8x8 map,
+then blocks of two 3x3 convolutions with ELU, nearest-neighbour upsampling between blocks, and a
+last 3x3 convolution to one channel. The encoder mirrors it with stride-2 convolutions. No batch
+norm anywhere, as in the paper: the discriminator must map each image on its own.
+"""
+
+import torch
+from torch import nn
+
+IMAGE_SIZE = 32
+BASE_SIZE = 8
+
+
+def _block(channels_in, channels_out):
+    return [nn.Conv2d(channels_in, channels_out, 3, padding=1), nn.ELU(),
+            nn.Conv2d(channels_out, channels_out, 3, padding=1), nn.ELU()]
+
+
+class Decoder(nn.Module):
+    """h -> image in [-1, 1]-ish (no squashing: the L1 loss sets the range, as in the paper)."""
+
+    def __init__(self, hidden, filters):
+        super().__init__()
+        self.filters = filters
+        self.project = nn.Linear(hidden, filters * BASE_SIZE * BASE_SIZE)
+        self.block8 = nn.Sequential(*_block(filters, filters))
+        self.block16 = nn.Sequential(*_block(filters, filters))
+        self.block32 = nn.Sequential(*_block(filters, filters))
+        self.to_image = nn.Conv2d(filters, 1, 3, padding=1)
+
+    def forward(self, h):
+        x = self.project(h).view(-1, self.filters, BASE_SIZE, BASE_SIZE)
+        x = self.block8(x)
+        x = self.block16(upsample_nearest(x, self.filters, BASE_SIZE))
+        x = self.block32(upsample_nearest(x, self.filters, 2 * BASE_SIZE))
+        return self.to_image(x)
+
+
+def upsample_nearest(x, channels, size):
+    """2x nearest-neighbour upsampling of a [n, channels, size, size] map by duplication and a
+    reshape to constant sizes, so the exported graph keeps fixed spatial dimensions (torch's
+    Resize export, and expand, leave them symbolic)."""
+    x = x.unsqueeze(3)
+    x = torch.cat([x, x], dim=3).unsqueeze(5)
+    return torch.cat([x, x], dim=5).reshape(-1, channels, 2 * size, 2 * size)
+
+
+class Encoder(nn.Module):
+    """Image -> h; filters grow linearly with depth and stride-2 convolutions subsample."""
+
+    def __init__(self, hidden, filters):
+        super().__init__()
+        self.layers = nn.Sequential(
+            nn.Conv2d(1, filters, 3, padding=1), nn.ELU(),
+            *_block(filters, filters),
+            nn.Conv2d(filters, 2 * filters, 3, stride=2, padding=1), nn.ELU(),  # 16x16
+            *_block(2 * filters, 2 * filters),
+            nn.Conv2d(2 * filters, 3 * filters, 3, stride=2, padding=1), nn.ELU(),  # 8x8
+            *_block(3 * filters, 3 * filters),
+        )
+        self.project = nn.Linear(3 * filters * BASE_SIZE * BASE_SIZE, hidden)
+
+    def forward(self, image):
+        return self.project(self.layers(image).flatten(1))
+
+
+class Discriminator(nn.Module):
+    """The autoencoder: its reconstruction error is what BEGAN's losses compare."""
+
+    def __init__(self, hidden, filters):
+        super().__init__()
+        self.encoder = Encoder(hidden, filters)
+        self.decoder = Decoder(hidden, filters)
+
+    def forward(self, image):
+        return self.decoder(self.encoder(image))
+
+
+def reconstruction_loss(images, reconstructions):
+    """Per-image mean absolute error, the L of the paper (eta = 1)."""
+    return (images - reconstructions).abs().flatten(1).mean(dim=1)
+
+
+class FrameScorer(nn.Module):
+    """The served discriminator: image batch [n, 1, 32, 32] in [-1, 1] -> score [n, 1]."""
+
+    def __init__(self, discriminator):
+        super().__init__()
+        self.discriminator = discriminator
+
+    def forward(self, images):
+        return reconstruction_loss(images, self.discriminator(images)).unsqueeze(1)

@@ -1,0 +1,62 @@
+import numpy as np
+import pytest
+import torch
+
+from exporters.began import data
+from exporters.began.evaluation import roc_auc
+from exporters.began.model import Decoder, Discriminator, FrameScorer
+from exporters.began.training import TrainingConfig, train
+
+TINY = TrainingConfig(steps=12, batch_size=8, hidden=8, filters=4, stall_window=4, snapshots=3,
+                      snapshot_samples=4)
+
+
+@pytest.fixture(scope="module")
+def images():
+    torch.set_num_threads(1)
+    return data.to_model_input(data.load_sample("mnist")[:64])
+
+
+def test_the_committed_sample_pads_28_pixel_images_to_32_with_black():
+    images = data.to_model_input(data.load_sample("fashion-mnist")[:3])
+    assert images.shape == (3, 1, 32, 32)
+    assert np.all(images[:, :, :2, :] == -1) and np.all(images[:, :, :, -2:] == -1)
+    assert images.max() <= 1.0 and images.min() >= -1.0
+
+
+def test_networks_map_latents_to_32_by_32_images_and_score_each_image():
+    generator, discriminator = Decoder(8, 4), Discriminator(8, 4)
+    image = generator(torch.zeros(5, 8))
+    assert image.shape == (5, 1, 32, 32)
+    assert discriminator(image).shape == image.shape
+    assert FrameScorer(discriminator)(image).shape == (5, 1)
+
+
+def test_training_logs_m_and_keeps_k_in_the_unit_interval(images):
+    trained = train(images, TINY)
+    assert len(trained.history["m"]) == TINY.steps
+    assert all(0.0 <= k <= 1.0 for k in trained.history["k"])
+    for m, real, fake in zip(trained.history["m"], trained.history["loss_real"],
+                             trained.history["loss_fake"]):
+        assert m == pytest.approx(real + abs(TINY.gamma * real - fake))
+    assert [step for step, _ in trained.snapshots] == [0, 6, 12]
+
+
+def test_training_is_deterministic_for_a_seed(images):
+    first, second = train(images, TINY), train(images, TINY)
+    for name, tensor in first.generator.state_dict().items():
+        assert torch.equal(tensor, second.generator.state_dict()[name]), name
+
+
+def test_learning_rate_halves_when_m_stalls(images):
+    stalled = TrainingConfig(**{**TINY.__dict__, "stall_ratio": 0.0})
+    rates = train(images, stalled).history["learning_rate"]
+    assert rates[0] == stalled.learning_rate
+    # The first window has nothing to compare with; the second halves the rate from step 9 on.
+    assert rates[7] == stalled.learning_rate and rates[8] == stalled.learning_rate / 2
+
+
+def test_roc_auc_counts_ties_as_half():
+    assert roc_auc(np.array([0.0, 1.0]), np.array([2.0, 3.0])) == 1.0
+    assert roc_auc(np.array([2.0, 3.0]), np.array([0.0, 1.0])) == 0.0
+    assert roc_auc(np.array([1.0]), np.array([1.0])) == 0.5
