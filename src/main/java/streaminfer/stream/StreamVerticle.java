@@ -10,6 +10,7 @@ import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -61,6 +62,7 @@ public final class StreamVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StreamVerticle.class);
   static final long READINESS_WINDOW_MILLIS = 60_000;
   private static final long DEFAULT_MAX_POLL_INTERVAL_MILLIS = 300_000;
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   // How much longer than one record's deadline a handover may wait for the transaction's commit.
   private static final long HANDOVER_MARGIN_MILLIS = 30_000;
   private static final long DEFAULT_TRANSACTION_TIMEOUT_MILLIS = 10_000;
@@ -135,6 +137,9 @@ public final class StreamVerticle extends VerticleBase {
             metrics,
             exactlyOnce() ? Optional.of(new TransactionalHandover()) : Optional.empty());
     consumer = KafkaConsumer.create(vertx, fencing);
+    // Vert.x runs a commit on the consumer's thread after the poll under way: a poll that waits
+    // Vert.x's default second for records would hold every commit of an idle partition as long.
+    consumer.pollTimeout(POLL_TIMEOUT);
     // Runs on the consumer's thread.
     consumer.exceptionHandler(
         error -> {
