@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +53,7 @@ class DrainAndBrokerRestartIT {
   @Test
   void aSigtermMidStreamDrainsWhatIsInFlightCommitsItAndLeavesNothingToRedo() throws Exception {
     String output = dgex.outputs().get(0).defaultName();
-    await(() -> endOffsets(output) >= PANELS / 10, "outputs before the SIGTERM");
+    engine.await(() -> endOffsets(output) >= PANELS / 10, "outputs before the SIGTERM");
     // 143 = 128 + SIGTERM: the JVM's status after its shutdown hooks ran.
     assertEquals(143, engine.terminate(), "exit status; log: " + engine.log());
     String log = Files.readString(engine.log());
@@ -79,17 +78,17 @@ class DrainAndBrokerRestartIT {
   @Test
   void aBrokerRestartMidStreamTurnsReadinessOffAndOnAndLosesNothing() throws Exception {
     String output = dgex.outputs().get(0).defaultName();
-    await(() -> engine.status("/health/ready") == 200, "ready before the broker stops");
-    await(() -> endOffsets(output) >= PANELS / 10, "outputs before the broker stops");
+    engine.await(() -> engine.status("/health/ready") == 200, "ready before the broker stops");
+    engine.await(() -> endOffsets(output) >= PANELS / 10, "outputs before the broker stops");
     engine.stopBroker();
     long stoppedAt = System.nanoTime();
-    await(() -> engine.status("/health/ready") == 503, "not ready without a broker");
+    engine.await(() -> engine.status("/health/ready") == 503, "not ready without a broker");
     double notReadyAfter = (System.nanoTime() - stoppedAt) / 1e9;
     assertEquals(200, engine.status("/health/live"), "alive without a broker");
     Thread.sleep(3_000);
     engine.startBroker();
     long startedAt = System.nanoTime();
-    await(() -> engine.status("/health/ready") == 200, "ready again with the broker back");
+    engine.await(() -> engine.status("/health/ready") == 200, "ready again with the broker back");
     double readyAfter = (System.nanoTime() - startedAt) / 1e9;
     List<ConsumerRecord<String, byte[]>> outputs =
         engine.consumeUntil(
@@ -114,14 +113,5 @@ class DrainAndBrokerRestartIT {
     Set<String> keys = new HashSet<>();
     records.forEach(record -> keys.add(record.key()));
     return keys;
-  }
-
-  private void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long end = System.nanoTime() + 120_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < end, what + " within 120 s; log: " + engine.log());
-      assertTrue(engine.alive(), what + ": the engine exited; log: " + engine.log());
-      Thread.sleep(100);
-    }
   }
 }

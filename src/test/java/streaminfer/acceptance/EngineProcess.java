@@ -169,6 +169,21 @@ final class EngineProcess implements AutoCloseable {
     throw new IllegalStateException("no VmHWM for the engine process");
   }
 
+  /** Waits up to two minutes for {@code condition}; fails sooner if the engine exits. */
+  void await(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError(what + " within 120 s; log: " + log);
+      }
+      if (!engine.isAlive()) {
+        throw new AssertionError(what + ": the engine exited; log: " + log);
+      }
+      Thread.sleep(100);
+    }
+  }
+
   boolean alive() {
     return engine.isAlive();
   }

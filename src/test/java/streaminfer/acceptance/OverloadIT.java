@@ -71,7 +71,7 @@ class OverloadIT {
         Admin admin =
             Admin.create(
                 Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, engine.bootstrapServers()))) {
-      await(engine, () -> engine.status("/health/ready") == 200, "ready");
+      engine.await(() -> engine.status("/health/ready") == 200, "ready");
       String generation = generation(admin);
       int overload = MAX_RATE;
       long servedBefore = engine.endOffsets(output);
@@ -89,8 +89,7 @@ class OverloadIT {
       producer.join();
       long sent = engine.endOffsets(input) - sentBefore;
       double sustainable = (engine.endOffsets(output) - servedBefore) / (double) OVERLOAD_SECONDS;
-      await(
-          engine,
+      engine.await(
           () -> lag(engine, input) == 0,
           "the backlog drained (committed offsets at the input's end)");
       assertEquals(generation, generation(admin), "the member left or rejoined its group");
@@ -193,16 +192,5 @@ class OverloadIT {
       total += Double.parseDouble(matcher.group(1));
     }
     return total;
-  }
-
-  private static void await(
-      EngineProcess engine, java.util.function.BooleanSupplier condition, String what)
-      throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < end, what + " within 120 s; log: " + engine.log());
-      assertTrue(engine.alive(), what + ": the engine exited; log: " + engine.log());
-      TimeUnit.MILLISECONDS.sleep(200);
-    }
   }
 }

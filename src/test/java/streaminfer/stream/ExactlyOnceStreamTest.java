@@ -123,21 +123,7 @@ class ExactlyOnceStreamTest {
     deploy(
         new StreamVerticle(
             config,
-            (partition, key, value) -> {
-              byte[] previous = counts.get(partition, key);
-              int count =
-                  previous == null
-                      ? 1
-                      : Integer.parseInt(new String(previous, StandardCharsets.UTF_8)) + 1;
-              byte[] encoded = Integer.toString(count).getBytes(StandardCharsets.UTF_8);
-              return counts
-                  .put(partition, key, encoded)
-                  .thenCompose(
-                      written ->
-                          CompletableFuture.supplyAsync(
-                              () -> Output.one("out", encoded),
-                              CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS)));
-            },
+            new CountingProcessor(counts, Duration.ofMillis(10)),
             state,
             StreamMetrics.NONE));
   }

@@ -455,19 +455,7 @@ class StreamVerticleTest {
   private String deployCounter(StreamConfig config) throws Exception {
     StreamState state = StreamState.of(config, UnaryOperator.identity());
     KeyValueStore<byte[]> counts = state.stores().open("counts", StateCodec.BYTES);
-    RecordProcessor counter =
-        (partition, key, value) -> {
-          byte[] previous = counts.get(partition, key);
-          int count =
-              previous == null
-                  ? 1
-                  : Integer.parseInt(new String(previous, StandardCharsets.UTF_8)) + 1;
-          byte[] encoded = Integer.toString(count).getBytes(StandardCharsets.UTF_8);
-          return counts
-              .put(partition, key, encoded)
-              .thenApply(written -> Output.one("out", encoded));
-        };
-    return deploy(config, counter, state);
+    return deploy(config, new CountingProcessor(counts, Duration.ZERO), state);
   }
 
   private static String header(ConsumerRecord<String, byte[]> record, String name) {
