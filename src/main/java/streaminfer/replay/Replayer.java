@@ -63,7 +63,12 @@ public final class Replayer {
       Optional<String> replayId,
       boolean restart) {}
 
-  /** What one run did. */
+  /**
+   * What one run did.
+   *
+   * @param elapsed from the first record sent to the last transaction committed (setup, such as
+   *     fencing an earlier run and reading the checkpoint, comes before)
+   */
   public record Result(
       String replayId, long sent, long skippedAsReplayed, boolean complete, Duration elapsed) {}
 
@@ -94,7 +99,6 @@ public final class Replayer {
     RecordFilter filter = RecordFilter.of(request.key(), request.from(), request.to());
     CaptureTimeRestamper restamper =
         request.captureTime() == CaptureTime.RESTAMP ? new CaptureTimeRestamper() : null;
-    long start = System.nanoTime();
     try (RecordingReader reader = RecordingReader.open(request.in())) {
       if (reader.tornBytes() > 0) {
         System.err.printf(
@@ -128,6 +132,7 @@ public final class Replayer {
             progress.start("replay " + request.topic(), "records", manifest.maxRecords())) {
           TimestampMerge records =
               new TimestampMerge(reader.iterator(), MERGE_RECORDS, MERGE_BYTES);
+          long start = System.nanoTime();
           boolean complete = run.send(records, filter, request.speed(), bar);
           return new Result(
               replayId,
