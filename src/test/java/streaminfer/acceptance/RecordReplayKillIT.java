@@ -63,6 +63,8 @@ class RecordReplayKillIT {
       recordedBeforeKill = reader.contents().records();
     }
     assertTrue(recordedBeforeKill > 0 && recordedBeforeKill < count, "killed halfway");
+    System.out.printf(
+        "recorder SIGKILLed with %,d of %,d records in its file%n", recordedBeforeKill, count);
 
     List<String> resume = new ArrayList<>(record);
     resume.add("--resume");
@@ -116,6 +118,7 @@ class RecordReplayKillIT {
     first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     long beforeKill = committed("copy");
     assertTrue(beforeKill < 4_000, "killed halfway, after " + beforeKill);
+    System.out.printf("replayer SIGKILLed with %,d of 4,000 records committed%n", beforeKill);
 
     List<String> asFastAsPossible = new ArrayList<>(replay);
     asFastAsPossible.add("max");
