@@ -19,6 +19,7 @@ import streaminfer.stream.KafkaConnectionException;
       BrokerCommand.class,
       ProduceCommand.class,
       BenchCommand.class,
+      CompareCommand.class,
       ConfigCommand.class
     })
 public final class Main implements Runnable {
