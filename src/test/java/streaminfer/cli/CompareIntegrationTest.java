@@ -1,0 +1,178 @@
+package streaminfer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import streaminfer.broker.KafkaBroker;
+import streaminfer.broker.Topics;
+import streaminfer.codec.AvroCodec;
+import streaminfer.codec.WriterSchemas;
+import streaminfer.compare.ResultTopicReader;
+import streaminfer.config.ConfigBuilder;
+import streaminfer.engine.Engine;
+import streaminfer.source.SyntheticCameras;
+import streaminfer.v1.Frame;
+
+/**
+ * {@code compare} as regression testing by replay: the shipped SSD serves one frames topic as three
+ * pipelines, two alike and one publishing from a higher score. The alike ones compare equal; the
+ * other loses exactly the detections scored between the two thresholds.
+ */
+class CompareIntegrationTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(180);
+  private static final int STREAMS = 3;
+  private static final int TICKS = 30;
+  private static final int FRAMES = STREAMS * TICKS;
+  private static final double HIGHER_THRESHOLD = 0.6;
+
+  @RegisterExtension final KafkaBroker broker = new KafkaBroker();
+  @TempDir Path dir;
+
+  private final ObjectMapper json = new ObjectMapper();
+
+  @Test
+  void findsNoDifferenceBetweenAModelAndItselfAndTheDetectionsAHigherThresholdDrops()
+      throws Exception {
+    produceFrames();
+    double modelThreshold =
+        json.readTree(Path.of("models/ssd/1/model.json").toFile())
+            .path("postprocessing")
+            .path("outputThreshold")
+            .asDouble();
+    assertTrue(modelThreshold < HIGHER_THRESHOLD, "the model publishes from " + modelThreshold);
+    try (Engine engine =
+        Engine.start(
+            ConfigBuilder.of(broker.bootstrapServers(), Path.of("models"))
+                .pipeline("ssd-v1", "ssd")
+                .inPipeline("ssd-v1", "output", "detections-v1")
+                .pipeline("ssd-v1-again", "ssd")
+                .inPipeline("ssd-v1-again", "output", "detections-v1-again")
+                .pipeline("ssd-strict", "ssd")
+                .inPipeline("ssd-strict", "output", "detections-strict")
+                .inPipeline("ssd-strict", "settings.outputThreshold", HIGHER_THRESHOLD)
+                .build())) {
+      for (String topic : List.of("detections-v1", "detections-v1-again", "detections-strict")) {
+        awaitRecords(topic, FRAMES);
+      }
+    }
+
+    Run same = compare("detections-v1", "detections-v1-again");
+    assertEquals(0, same.exit(), same.out());
+    assertEquals(FRAMES, same.report().path("paired").asInt(), same.out());
+    assertEquals(0, same.report().path("differing").asInt(), same.out());
+    assertEquals(0, count(same, "missing") + count(same, "new") + count(same, "changed"));
+    assertTrue(count(same, "matched") > 0, "the detector found nothing: " + same.out());
+    assertTrue(same.report().path("passed").asBoolean());
+
+    Run strict = compare("detections-v1", "detections-strict");
+    assertEquals(1, strict.exit(), strict.out());
+    JsonNode report = strict.report();
+    assertEquals(FRAMES, report.path("paired").asInt());
+    assertEquals(
+        0, report.path("a").path("onlyHere").asInt() + report.path("b").path("onlyHere").asInt());
+    assertTrue(count(strict, "missing") > 0, "no detection scored between the thresholds");
+    assertEquals(0, count(strict, "new"), strict.out());
+    assertEquals(0, count(strict, "changed"), strict.out());
+    JsonNode missingScore = report.path("metrics").path("missing score");
+    assertTrue(missingScore.path("min").asDouble() >= modelThreshold - 1e-6, strict.out());
+    assertTrue(missingScore.path("max").asDouble() < HIGHER_THRESHOLD, strict.out());
+    // Every detection the strict model kept is one the first model found, unchanged.
+    JsonNode perFrameB = report.path("metrics").path("B detections per frame");
+    assertEquals(Math.round(perFrameB.path("mean").asDouble() * FRAMES), count(strict, "matched"));
+    assertTrue(report.path("differing").asInt() > 0);
+    assertEquals(false, report.path("passed").asBoolean());
+
+    Run tolerant = compare("detections-v1", "detections-strict", "--max-differing-fraction", "1");
+    assertEquals(0, tolerant.exit(), tolerant.out());
+  }
+
+  private record Run(int exit, String out, JsonNode report) {}
+
+  private Run compare(String a, String b, String... more) throws Exception {
+    Path file = dir.resolve(a + "-vs-" + b + ".json");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "compare",
+                "--a",
+                a,
+                "--b",
+                b,
+                "--bootstrap",
+                broker.bootstrapServers(),
+                "--json",
+                file.toString()));
+    args.addAll(List.of(more));
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    int exit = cli.execute(args.toArray(String[]::new));
+    return new Run(exit, out.toString(), json.readTree(file.toFile()));
+  }
+
+  private static long count(Run run, String metric) {
+    return run.report().path("metrics").path(metric).path("n").asLong();
+  }
+
+  private void produceFrames() throws Exception {
+    Topics.ensure(broker.bootstrapServers(), List.of("frames"), 3);
+    AvroCodec<Frame> codec = AvroCodec.forType(Frame.class, WriterSchemas.v1());
+    Map<String, Object> properties =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all");
+    try (SyntheticCameras cameras = new SyntheticCameras("cam", STREAMS, 320, 320, 0.85f, 7);
+        KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer())) {
+      for (int tick = 0; tick < TICKS; tick++) {
+        for (int stream = 0; stream < STREAMS; stream++) {
+          Frame frame = cameras.next(stream).frame();
+          producer.send(new ProducerRecord<>("frames", frame.getStreamId(), codec.encode(frame)));
+        }
+      }
+      producer.flush();
+    }
+  }
+
+  private void awaitRecords(String topic, int records) throws InterruptedException {
+    ResultTopicReader reader =
+        new ResultTopicReader(
+            Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            Duration.ofSeconds(30));
+    long end = System.nanoTime() + DEADLINE.toNanos();
+    while (true) {
+      long read = 0;
+      try {
+        read = reader.read("--a", topic, (key, value) -> {});
+      } catch (streaminfer.config.ConfigException notYetCreated) {
+        // The engine creates its output topics as it starts.
+      }
+      if (read >= records) {
+        return;
+      }
+      assertTrue(System.nanoTime() < end, topic + " holds " + read + " of " + records);
+      Thread.sleep(250);
+    }
+  }
+}
