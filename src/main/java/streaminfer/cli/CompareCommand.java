@@ -65,6 +65,14 @@ final class CompareCommand implements Callable<Integer> {
   String topicB;
 
   @Option(
+      names = "--inputs",
+      paramLabel = "TOPIC",
+      description =
+          "The input topic both sides answered, for judgements the results alone cannot make"
+              + " (a self-played game's success needs its target); only families that read it.")
+  String inputs;
+
+  @Option(
       names = "--family",
       description = "The family whose results these are (default: from the writer schema).")
   String family;
@@ -164,6 +172,10 @@ final class CompareCommand implements Callable<Integer> {
     Report report;
     try {
       reader.read("--a", topicA, (key, value) -> run.accept(Side.A, key, value));
+      if (inputs != null) {
+        run.requireInputs();
+        reader.read("--inputs", inputs, run::acceptInput);
+      }
       reader.read("--b", topicB, (key, value) -> run.accept(Side.B, key, value));
       report = run.finish();
     } catch (TopicReadException e) {

@@ -114,6 +114,35 @@ public final class CompareRun {
     return typed.comparison.finish();
   }
 
+  /**
+   * Whether the comparator reads inputs ({@link ResultComparator#inputType}); known once the family
+   * is (named, or read from A's first value).
+   */
+  public boolean readsInputs() {
+    return typed != null && typed.offered.comparator().inputType() != null;
+  }
+
+  /**
+   * Fails unless the comparator reads inputs: checked before {@code --inputs} is read.
+   *
+   * @throws ConfigException naming {@code --inputs}
+   */
+  public void requireInputs() {
+    if (!readsInputs()) {
+      throw new ConfigException(
+          "--inputs",
+          typed == null
+              ? "the family is not known yet: name it with --family"
+              : "family " + typed.offered.family() + " judges its results without their inputs");
+    }
+  }
+
+  /** One value of {@code --inputs}, after every value of A and before the first of B. */
+  public void acceptInput(String key, byte[] value) {
+    requireInputs();
+    typed.acceptInput(key, value);
+  }
+
   private OfferedComparator choose(String recordType) {
     List<OfferedComparator> candidates =
         offered.stream().filter(o -> o.recordType().equals(recordType)).toList();
@@ -148,9 +177,11 @@ public final class CompareRun {
 
   private <T extends SpecificRecord> Typed<T> typed(
       OfferedComparator chosen, ResultComparator<T> comparator) {
+    Class<? extends SpecificRecord> inputType = comparator.inputType();
     return new Typed<>(
         chosen,
         AvroCodec.forType(comparator.recordType(), schemas),
+        inputType == null ? null : AvroCodec.forType(inputType, schemas),
         new Comparison<>(chosen.family(), comparator, tolerances, maxListed, topicA, topicB));
   }
 
@@ -171,7 +202,21 @@ public final class CompareRun {
   }
 
   private record Typed<T extends SpecificRecord>(
-      OfferedComparator offered, AvroCodec<T> codec, Comparison<T> comparison) {
+      OfferedComparator offered,
+      AvroCodec<T> codec,
+      AvroCodec<? extends SpecificRecord> inputCodec,
+      Comparison<T> comparison) {
+    void acceptInput(String key, byte[] value) {
+      SpecificRecord input;
+      try {
+        input = inputCodec.decode(value);
+      } catch (CodecException e) {
+        comparison.unreadableInput();
+        return;
+      }
+      comparison.addInput(key, input);
+    }
+
     void accept(Side side, String key, byte[] value) {
       T record;
       try {

@@ -1,6 +1,7 @@
 package streaminfer.compare;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,9 +13,9 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * Joins two result topics' decoded records by {@link ResultId} and compares each pair with the
  * family's {@link ResultComparator}. Side A is held in memory until B arrives, so every A record
- * must come before the first B record; B streams through. A result seen twice on one side (an
- * at-least-once redelivery) counts once: the first one read is compared, the others are counted as
- * duplicates. Not thread-safe: one reader thread feeds it.
+ * (and input, when the family reads them) must come before the first B record; B streams through. A
+ * result seen twice on one side (an at-least-once redelivery) counts once: the first one read is
+ * compared, the others are counted as duplicates. Not thread-safe: one reader thread feeds it.
  */
 public final class Comparison<T extends SpecificRecord> {
   private final String family;
@@ -25,6 +26,10 @@ public final class Comparison<T extends SpecificRecord> {
   private final String topicB;
   private final Tally tally;
   private final Map<ResultId, T> pendingA = new LinkedHashMap<>();
+  // Only with --inputs: what each result answers, for judgements the results alone cannot make.
+  private final Map<ResultId, SpecificRecord> inputs = new HashMap<>();
+  private long inputRecords;
+  private long inputsUnreadable;
   private final Set<ResultId> seenA = new HashSet<>();
   private final Set<ResultId> seenB = new HashSet<>();
   private final long[] records = new long[2];
@@ -75,8 +80,22 @@ public final class Comparison<T extends SpecificRecord> {
       duplicates[0]++;
       return;
     }
-    comparator.observe(Side.A, record, tally);
     pendingA.put(id, record);
+  }
+
+  /** One input both sides answered, for a comparator with an {@link ResultComparator#inputType}. */
+  public void addInput(String key, SpecificRecord input) {
+    if (readingB) {
+      throw new IllegalStateException("every input must come before the first record of B");
+    }
+    inputRecords++;
+    inputs.putIfAbsent(new ResultId(key, comparator.inputJoinKey(input)), input);
+  }
+
+  /** An input record that could not be decoded. */
+  public void unreadableInput() {
+    inputRecords++;
+    inputsUnreadable++;
   }
 
   /** One record of topic B: compared at once with its partner from A, if there is one. */
@@ -88,7 +107,8 @@ public final class Comparison<T extends SpecificRecord> {
       duplicates[1]++;
       return;
     }
-    comparator.observe(Side.B, record, tally);
+    SpecificRecord input = inputs.get(id);
+    comparator.observe(Side.B, record, input, tally);
     T a = pendingA.remove(id);
     if (a == null) {
       onlyInB++;
@@ -97,6 +117,7 @@ public final class Comparison<T extends SpecificRecord> {
       }
       return;
     }
+    comparator.observe(Side.A, a, input, tally);
     paired++;
     List<String> changes = comparator.compare(a, record, tolerances, tally);
     if (!changes.isEmpty()) {
@@ -118,6 +139,8 @@ public final class Comparison<T extends SpecificRecord> {
 
   /** The report of everything added; A's results that B never matched are "only in A". */
   public Report finish() {
+    // A's results that B never matched are seen here, once; finish ends the comparison.
+    pendingA.forEach((id, a) -> comparator.observe(Side.A, a, inputs.get(id), tally));
     List<ResultId> onlyInAListed =
         pendingA.keySet().stream().limit(maxListed).map(ResultId.class::cast).toList();
     return new Report(
@@ -125,6 +148,7 @@ public final class Comparison<T extends SpecificRecord> {
         comparator.recordType().getName(),
         new Report.SideSummary(topicA, records[0], duplicates[0], unreadable[0], pendingA.size()),
         new Report.SideSummary(topicB, records[1], duplicates[1], unreadable[1], onlyInB),
+        new Report.InputSummary(inputRecords, inputsUnreadable, inputs.size()),
         paired,
         differing,
         tally.values(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +15,7 @@ import java.util.Locale;
  *
  * @param family the family whose comparator judged the results
  * @param recordType the Avro record both topics hold
+ * @param inputs what was read from {@code --inputs}; all zero without it
  * @param paired results found in both topics (each once)
  * @param differing paired results the family found a difference in
  * @param differences the first differing results, with what differs
@@ -25,6 +27,7 @@ public record Report(
     String recordType,
     SideSummary a,
     SideSummary b,
+    InputSummary inputs,
     long paired,
     long differing,
     List<Tally.MetricValue> metrics,
@@ -42,6 +45,15 @@ public record Report(
    */
   public record SideSummary(
       String topic, long records, long duplicates, long unreadable, long onlyHere) {}
+
+  /**
+   * The inputs read for judgements that need them.
+   *
+   * @param records records read
+   * @param unreadable records that did not decode as the family's input
+   * @param distinct inputs kept, one per result they answer
+   */
+  public record InputSummary(long records, long unreadable, long distinct) {}
 
   /** One paired result that differs, with one line per difference in the family's terms. */
   public record Difference(ResultId id, List<String> changes) {}
@@ -75,7 +87,7 @@ public record Report(
               differing,
               paired,
               percent(differingFraction()),
-              number(thresholds.maxDifferingFraction())));
+              plain(thresholds.maxDifferingFraction())));
     }
     if (unmatched() > thresholds.maxUnmatched()) {
       reasons.add(
@@ -105,6 +117,14 @@ public record Report(
     out.printf(Locale.ROOT, row, "duplicates", a.duplicates(), b.duplicates());
     out.printf(Locale.ROOT, row, "unreadable", a.unreadable(), b.unreadable());
     out.printf(Locale.ROOT, row, "only in this topic", a.onlyHere(), b.onlyHere());
+    if (inputs.records() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "  %-28s %12d  (%d unreadable)%n",
+          "inputs read",
+          inputs.records(),
+          inputs.unreadable());
+    }
     out.printf(Locale.ROOT, "  %-28s %12d%n", "paired", paired);
     out.printf(
         Locale.ROOT,
@@ -185,6 +205,10 @@ public record Report(
     root.put("recordType", recordType);
     root.set("a", side(a));
     root.set("b", side(b));
+    root.putObject("inputs")
+        .put("records", inputs.records())
+        .put("unreadable", inputs.unreadable())
+        .put("distinct", inputs.distinct());
     root.put("paired", paired);
     root.put("differing", differing);
     root.put("differingFraction", differingFraction());
@@ -256,6 +280,10 @@ public record Report(
 
   private static String percent(double fraction) {
     return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
+  }
+
+  private static String plain(double value) {
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 
   private static String number(double value) {

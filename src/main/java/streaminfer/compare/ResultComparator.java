@@ -34,6 +34,24 @@ public interface ResultComparator<T extends SpecificRecord> {
    */
   List<String> compare(T a, T b, Tolerances tolerances, Tally tally);
 
-  /** Sees every result read from one side, paired or not: for per-side rates. */
-  default void observe(Side side, T record, Tally tally) {}
+  /**
+   * Sees every result read from one side, paired or not: for per-side rates.
+   *
+   * @param input the input the result answers, read from {@code --inputs}, when {@link #inputType}
+   *     names one and it was found; else null
+   */
+  default void observe(Side side, T record, SpecificRecord input, Tally tally) {}
+
+  /**
+   * The input record a judgement needs besides the results (a dialogue's hidden target, which no
+   * reply carries), read from {@code --inputs} when given; null: the results suffice.
+   */
+  default Class<? extends SpecificRecord> inputType() {
+    return null;
+  }
+
+  /** For {@link #inputType}: the join key of the result that answers {@code input}. */
+  default String inputJoinKey(SpecificRecord input) {
+    throw new UnsupportedOperationException(getClass().getName() + " reads no inputs");
+  }
 }

@@ -103,6 +103,20 @@ class CompareIntegrationTest {
 
     Run tolerant = compare("detections-v1", "detections-strict", "--max-differing-fraction", "1");
     assertEquals(0, tolerant.exit(), tolerant.out());
+
+    assertEquals(2, exitOf("--a", "no-such-topic", "--b", "detections-v1"));
+    assertEquals(2, exitOf("--a", "detections-v1", "--b", "detections-strict", "--family", "nope"));
+    assertEquals(2, exitOf("--a", "detections-v1", "--b", "frames"));
+  }
+
+  private int exitOf(String... args) {
+    List<String> line =
+        new ArrayList<>(List.of("compare", "--bootstrap", broker.bootstrapServers()));
+    line.addAll(List.of(args));
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    return cli.execute(line.toArray(String[]::new));
   }
 
   private record Run(int exit, String out, JsonNode report) {}

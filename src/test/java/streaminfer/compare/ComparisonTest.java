@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import streaminfer.v1.ModelRef;
 
@@ -17,7 +18,7 @@ import streaminfer.v1.ModelRef;
  */
 class ComparisonTest {
   /** Compares versions as numbers. */
-  static final class VersionComparator implements ResultComparator<ModelRef> {
+  static class VersionComparator implements ResultComparator<ModelRef> {
     @Override
     public Class<ModelRef> recordType() {
       return ModelRef.class;
@@ -36,7 +37,7 @@ class ComparisonTest {
     }
 
     @Override
-    public void observe(Side side, ModelRef record, Tally tally) {
+    public void observe(Side side, ModelRef record, SpecificRecord input, Tally tally) {
       if (side == Side.A) {
         tally.rate("A even", Double.parseDouble(record.getModelVersion()) % 2 == 0);
       }
@@ -115,6 +116,44 @@ class ComparisonTest {
     comparison.addB("k", result("1", 1.25));
 
     assertEquals(0, comparison.finish().differing());
+  }
+
+  @Test
+  void handsEachResultTheInputItAnswersWhenTheComparatorReadsThem() {
+    List<String> seen = new java.util.ArrayList<>();
+    VersionComparator withInputs =
+        new VersionComparator() {
+          @Override
+          public Class<? extends SpecificRecord> inputType() {
+            return ModelRef.class;
+          }
+
+          @Override
+          public String inputJoinKey(SpecificRecord input) {
+            return ((ModelRef) input).getModel();
+          }
+
+          @Override
+          public void observe(Side side, ModelRef record, SpecificRecord input, Tally tally) {
+            seen.add(
+                side
+                    + record.getModel()
+                    + "<-"
+                    + (input == null ? "none" : ((ModelRef) input).getModelVersion()));
+          }
+        };
+    Comparison<ModelRef> comparison =
+        new Comparison<>("test", withInputs, Tolerances.exact(), 10, "left", "right");
+    comparison.addA("k", result("1", 1));
+    comparison.addA("k", result("2", 1));
+    comparison.addInput("k", new ModelRef("1", "input-1"));
+    comparison.addB("k", result("1", 1));
+    comparison.addB("k", result("3", 1));
+    Report report = comparison.finish();
+
+    assertEquals(List.of("B1<-input-1", "A1<-input-1", "B3<-none", "A2<-none"), seen);
+    assertEquals(1, report.inputs().records());
+    assertThrows(IllegalStateException.class, () -> comparison.addInput("k", result("9", 9)));
   }
 
   @Test

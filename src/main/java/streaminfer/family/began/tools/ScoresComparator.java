@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
 import streaminfer.compare.Metric;
 import streaminfer.compare.ResultComparator;
 import streaminfer.compare.Side;
@@ -43,7 +44,7 @@ public final class ScoresComparator implements ResultComparator<FrameScore> {
   }
 
   @Override
-  public void observe(Side side, FrameScore record, Tally tally) {
+  public void observe(Side side, FrameScore record, SpecificRecord input, Tally tally) {
     if (record.getAnomaly() != null) {
       tally.rate(side == Side.A ? ANOMALY_RATE_A : ANOMALY_RATE_B, record.getAnomaly());
     }

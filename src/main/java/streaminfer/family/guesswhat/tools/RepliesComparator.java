@@ -7,12 +7,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
 import streaminfer.compare.Metric;
 import streaminfer.compare.ResultComparator;
 import streaminfer.compare.Side;
 import streaminfer.compare.Tally;
 import streaminfer.compare.Tolerances;
 import streaminfer.v1.DialogueReply;
+import streaminfer.v1.DialogueRole;
+import streaminfer.v1.DialogueTurn;
 import streaminfer.v1.ObjectProbability;
 import streaminfer.v1.QuestionAnswer;
 import streaminfer.v1.ReplyStatus;
@@ -21,7 +24,8 @@ import streaminfer.v1.ReplyStatus;
  * Compares two engines' replies to one dialogue turn (joined by game id and turn seq): the
  * questions asked, the oracle's answers and the guesser's pick, also inside a self-played dialogue,
  * plus how far the guesser's probabilities moved. A reply carries no target, so a guess is judged
- * by agreement between A and B; how often each side's game ended OK is its completion rate.
+ * by agreement between A and B, and, given the turns ({@code --inputs}), a self-played game's
+ * success by its turn's target.
  */
 public final class RepliesComparator implements ResultComparator<DialogueReply> {
   static final String CHANGED_QUESTIONS = "changed questions";
@@ -32,6 +36,8 @@ public final class RepliesComparator implements ResultComparator<DialogueReply> 
   static final String GUESS_AGREEMENT = "guess agreement";
   static final String OK_RATE_A = "A replies OK";
   static final String OK_RATE_B = "B replies OK";
+  static final String SUCCESS_RATE_A = "A success rate";
+  static final String SUCCESS_RATE_B = "B success rate";
 
   @Override
   public Class<DialogueReply> recordType() {
@@ -54,13 +60,36 @@ public final class RepliesComparator implements ResultComparator<DialogueReply> 
             PROBABILITY_DIFF, "largest difference of an object's guess probability per reply"),
         Metric.rate(GUESS_AGREEMENT, "guesses of A and B that pick the same object"),
         Metric.rate(OK_RATE_A, "replies of A with status OK or ENDED"),
-        Metric.rate(OK_RATE_B, "replies of B with status OK or ENDED"));
+        Metric.rate(OK_RATE_B, "replies of B with status OK or ENDED"),
+        Metric.rate(
+            SUCCESS_RATE_A, "self-played games of A whose guess is the target (needs --inputs)"),
+        Metric.rate(
+            SUCCESS_RATE_B, "self-played games of B whose guess is the target (needs --inputs)"));
+  }
+
+  /** The turns: a self-play turn names the target its game's guess should find. */
+  @Override
+  public Class<DialogueTurn> inputType() {
+    return DialogueTurn.class;
   }
 
   @Override
-  public void observe(Side side, DialogueReply record, Tally tally) {
+  public String inputJoinKey(SpecificRecord input) {
+    return Long.toString(((DialogueTurn) input).getSeq());
+  }
+
+  @Override
+  public void observe(Side side, DialogueReply record, SpecificRecord input, Tally tally) {
     boolean ok = record.getStatus() == ReplyStatus.OK || record.getStatus() == ReplyStatus.ENDED;
     tally.rate(side == Side.A ? OK_RATE_A : OK_RATE_B, ok);
+    if (input instanceof DialogueTurn turn
+        && turn.getRole() == DialogueRole.SELF_PLAY
+        && turn.getTargetObjectId() != null
+        && record.getGuessedObjectId() != null) {
+      tally.rate(
+          side == Side.A ? SUCCESS_RATE_A : SUCCESS_RATE_B,
+          turn.getTargetObjectId().equals(record.getGuessedObjectId()));
+    }
   }
 
   @Override

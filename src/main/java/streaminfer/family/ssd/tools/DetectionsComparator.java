@@ -3,6 +3,7 @@ package streaminfer.family.ssd.tools;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.avro.specific.SpecificRecord;
 import streaminfer.compare.BoxMatching;
 import streaminfer.compare.Metric;
 import streaminfer.compare.ResultComparator;
@@ -57,7 +58,7 @@ public final class DetectionsComparator implements ResultComparator<Detections> 
   }
 
   @Override
-  public void observe(Side side, Detections record, Tally tally) {
+  public void observe(Side side, Detections record, SpecificRecord input, Tally tally) {
     tally.observe(side == Side.A ? PER_FRAME_A : PER_FRAME_B, record.getDetections().size());
   }
 

@@ -42,10 +42,10 @@ class ScoresComparatorTest {
 
   @Test
   void ratesAnomaliesPerSideAmongScoresWithAThreshold() {
-    comparator.observe(Side.A, score(0.6f, true), tally);
-    comparator.observe(Side.A, score(0.1f, false), tally);
-    comparator.observe(Side.A, score(0.1f, null), tally);
-    comparator.observe(Side.B, score(0.1f, false), tally);
+    comparator.observe(Side.A, score(0.6f, true), null, tally);
+    comparator.observe(Side.A, score(0.1f, false), null, tally);
+    comparator.observe(Side.A, score(0.1f, null), null, tally);
+    comparator.observe(Side.B, score(0.1f, false), null, tally);
 
     assertEquals(0.5, metrics().get(ScoresComparator.ANOMALY_RATE_A).fraction());
     assertEquals(0.0, metrics().get(ScoresComparator.ANOMALY_RATE_B).fraction());

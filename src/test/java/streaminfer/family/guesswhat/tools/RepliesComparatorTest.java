@@ -12,6 +12,7 @@ import streaminfer.compare.Tally;
 import streaminfer.compare.Tolerances;
 import streaminfer.v1.DialogueReply;
 import streaminfer.v1.DialogueRole;
+import streaminfer.v1.DialogueTurn;
 import streaminfer.v1.ObjectProbability;
 import streaminfer.v1.OracleAnswer;
 import streaminfer.v1.QuestionAnswer;
@@ -110,15 +111,27 @@ class RepliesComparatorTest {
   }
 
   @Test
-  void ratesEachSidesRepliesThatWentThrough() {
-    comparator.observe(
-        Side.A, reply(DialogueRole.ASK, "q", null, null, null, ReplyStatus.OK), tally);
-    comparator.observe(
-        Side.B, reply(DialogueRole.ASK, null, null, null, null, ReplyStatus.ERROR), tally);
-    comparator.observe(
-        Side.B, reply(DialogueRole.ASK, "q", null, null, null, ReplyStatus.ENDED), tally);
+  void ratesEachSidesRepliesThatWentThroughAndGivenTheTurnsItsSelfPlaySuccess() {
+    DialogueTurn selfPlay = new DialogueTurn("g1", 3L, DialogueRole.SELF_PLAY, null, null, null, 2);
+    DialogueReply found =
+        reply(DialogueRole.SELF_PLAY, null, null, 2, List.of(), ReplyStatus.ENDED);
+    DialogueReply missed =
+        reply(DialogueRole.SELF_PLAY, null, null, 1, List.of(), ReplyStatus.ENDED);
 
-    assertEquals(1.0, metrics().get(RepliesComparator.OK_RATE_A).fraction());
-    assertEquals(0.5, metrics().get(RepliesComparator.OK_RATE_B).fraction());
+    assertEquals(DialogueTurn.class, comparator.inputType());
+    assertEquals("3", comparator.inputJoinKey(selfPlay));
+    comparator.observe(Side.A, found, selfPlay, tally);
+    comparator.observe(Side.B, missed, selfPlay, tally);
+    comparator.observe(
+        Side.B, reply(DialogueRole.ASK, null, null, null, null, ReplyStatus.ERROR), null, tally);
+    // Without its turn a self-played game has no known target: no success trial.
+    comparator.observe(Side.B, found, null, tally);
+
+    Map<String, Tally.MetricValue> m = metrics();
+    assertEquals(1.0, m.get(RepliesComparator.OK_RATE_A).fraction());
+    assertEquals(2.0 / 3, m.get(RepliesComparator.OK_RATE_B).fraction(), 1e-12);
+    assertEquals(1.0, m.get(RepliesComparator.SUCCESS_RATE_A).fraction());
+    assertEquals(0.0, m.get(RepliesComparator.SUCCESS_RATE_B).fraction());
+    assertEquals(1, m.get(RepliesComparator.SUCCESS_RATE_B).n());
   }
 }
