@@ -74,6 +74,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Option(
       names = "--family",
+      paramLabel = "NAME",
       description = "The family whose results these are (default: from the writer schema).")
   String family;
 
@@ -82,6 +83,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-abs-diff",
+      paramLabel = "X",
       defaultValue = "0",
       description =
           "Numbers of two results (expression values, scores, box corners, pixel values) that"
@@ -90,6 +92,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Option(
       names = "--match-iou",
+      paramLabel = "IOU",
       defaultValue = "0.5",
       description =
           "Boxes of one class overlapping at least this much (IoU) are the same object"
@@ -98,6 +101,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-differing-fraction",
+      paramLabel = "F",
       defaultValue = "0",
       description =
           "Fraction (0..1) of the results found in both topics that may differ"
@@ -106,6 +110,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-unmatched",
+      paramLabel = "N",
       defaultValue = "0",
       description =
           "Results found in only one topic, or unreadable, that are accepted"
@@ -114,6 +119,7 @@ final class CompareCommand implements Callable<Integer> {
 
   @Option(
       names = "--min-paired",
+      paramLabel = "N",
       defaultValue = "1",
       description =
           "Fewer results found in both topics fail, so empty topics do not pass"
@@ -122,18 +128,21 @@ final class CompareCommand implements Callable<Integer> {
 
   @Option(
       names = "--show",
+      paramLabel = "N",
       defaultValue = "10",
       description = "Differing results listed on stdout (default: ${DEFAULT-VALUE}).")
   int show;
 
   @Option(
       names = "--max-listed",
+      paramLabel = "N",
       defaultValue = "10000",
       description = "Differing results listed in the JSON report (default: ${DEFAULT-VALUE}).")
   int maxListed;
 
   @Option(
       names = "--timeout-seconds",
+      paramLabel = "S",
       defaultValue = "30",
       description =
           "Fail when reading a topic makes no progress this long (default: ${DEFAULT-VALUE}).")

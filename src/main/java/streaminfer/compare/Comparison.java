@@ -141,8 +141,7 @@ public final class Comparison<T extends SpecificRecord> {
   public Report finish() {
     // A's results that B never matched are seen here, once; finish ends the comparison.
     pendingA.forEach((id, a) -> comparator.observe(Side.A, a, inputs.get(id), tally));
-    List<ResultId> onlyInAListed =
-        pendingA.keySet().stream().limit(maxListed).map(ResultId.class::cast).toList();
+    List<ResultId> onlyInAListed = pendingA.keySet().stream().limit(maxListed).toList();
     return new Report(
         family,
         comparator.recordType().getName(),

@@ -29,13 +29,16 @@ import streaminfer.codec.WriterSchemas;
 import streaminfer.compare.ResultTopicReader;
 import streaminfer.config.ConfigBuilder;
 import streaminfer.engine.Engine;
+import streaminfer.family.dgex.SyntheticPanels;
 import streaminfer.source.SyntheticCameras;
 import streaminfer.v1.Frame;
+import streaminfer.v1.GenePanel;
 
 /**
  * {@code compare} as regression testing by replay: the shipped SSD serves one frames topic as three
  * pipelines, two alike and one publishing from a higher score. The alike ones compare equal; the
- * other loses exactly the detections scored between the two thresholds.
+ * other loses exactly the detections scored between the two thresholds. Two D-GEX pipelines
+ * batching differently compare equal too.
  */
 class CompareIntegrationTest {
   private static final Duration DEADLINE = Duration.ofSeconds(180);
@@ -119,6 +122,42 @@ class CompareIntegrationTest {
     return cli.execute(line.toArray(String[]::new));
   }
 
+  @Test
+  void findsNoDifferenceBetweenTwoPipelinesOfTheSameExpressionModel() throws Exception {
+    Topics.ensure(broker.bootstrapServers(), List.of("gene-panels"), 3);
+    SyntheticPanels panels = SyntheticPanels.fromGolden(Path.of("models/dgex/1"), 5);
+    AvroCodec<GenePanel> codec = AvroCodec.forType(GenePanel.class, WriterSchemas.v1());
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      for (int i = 0; i < 200; i++) {
+        String id = "sample-" + i;
+        producer.send(new ProducerRecord<>("gene-panels", id, codec.encode(panels.next(id))));
+      }
+      producer.flush();
+    }
+    try (Engine engine =
+        Engine.start(
+            ConfigBuilder.of(broker.bootstrapServers(), Path.of("models"))
+                .pipeline("dgex-v1", "dgex")
+                .inPipeline("dgex-v1", "output", "expression-v1")
+                .pipeline("dgex-v1-again", "dgex")
+                .inPipeline("dgex-v1-again", "output", "expression-v1-again")
+                // Other batches on each side: the same values regardless of batch composition.
+                .inPipeline("dgex-v1-again", "batch.maxSize", 7)
+                .build())) {
+      awaitRecords("expression-v1", 200);
+      awaitRecords("expression-v1-again", 200);
+    }
+
+    Run same = compare("expression-v1", "expression-v1-again");
+
+    assertEquals(0, same.exit(), same.out());
+    assertEquals("dgex", same.report().path("family").asText());
+    assertEquals(200, same.report().path("paired").asInt());
+    JsonNode diff = same.report().path("metrics").path("|value diff|");
+    assertTrue(diff.path("n").asLong() >= 200, same.out());
+    assertEquals(0.0, diff.path("max").asDouble(), same.out());
+  }
+
   private record Run(int exit, String out, JsonNode report) {}
 
   private Run compare(String a, String b, String... more) throws Exception {
@@ -167,6 +206,16 @@ class CompareIntegrationTest {
       }
       producer.flush();
     }
+  }
+
+  private KafkaProducer<String, byte[]> producer() {
+    Map<String, Object> properties =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all");
+    return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
   }
 
   private void awaitRecords(String topic, int records) throws InterruptedException {
