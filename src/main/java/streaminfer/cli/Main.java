@@ -18,6 +18,8 @@ import streaminfer.stream.KafkaConnectionException;
       ServeCommand.class,
       BrokerCommand.class,
       ProduceCommand.class,
+      RecordCommand.class,
+      ReplayCommand.class,
       BenchCommand.class,
       CompareCommand.class,
       ConfigCommand.class
