@@ -6,12 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,12 +49,6 @@ import streaminfer.stream.KafkaPreflight;
     })
 final class CompareCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
-
-  @Option(
-      names = "--kafka-property",
-      paramLabel = "KEY=VALUE",
-      description = "A Kafka client property (security...), passed through; repeatable.")
-  Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
   @Option(names = "--a", required = true, paramLabel = "TOPIC", description = "Reference results.")
   String topicA;
@@ -164,8 +156,7 @@ final class CompareCommand implements Callable<Integer> {
       throw new ConfigException(
           "compare", "--show and --max-listed must be >= 0, --timeout-seconds >= 1");
     }
-    Map<String, String> client = new LinkedHashMap<>(kafkaProperties);
-    client.putIfAbsent(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+    Map<String, String> client = kafka.clientProperties();
     KafkaPreflight.check(client);
 
     CompareRun run =
