@@ -171,12 +171,16 @@ final class CompareCommand implements Callable<Integer> {
     ResultTopicReader reader = new ResultTopicReader(client, Duration.ofSeconds(timeoutSeconds));
     Report report;
     try {
-      reader.read("--a", topicA, (key, value) -> run.accept(Side.A, key, value));
-      if (inputs != null) {
+      // Both topics (and the inputs) as of one moment, before either is read.
+      ResultTopicReader.Snapshot a = reader.snapshot("--a", topicA);
+      ResultTopicReader.Snapshot b = reader.snapshot("--b", topicB);
+      ResultTopicReader.Snapshot in = inputs == null ? null : reader.snapshot("--inputs", inputs);
+      reader.read(a, (key, value) -> run.accept(Side.A, key, value));
+      if (in != null) {
         run.requireInputs();
-        reader.read("--inputs", inputs, run::acceptInput);
+        reader.read(in, run::acceptInput);
       }
-      reader.read("--b", topicB, (key, value) -> run.accept(Side.B, key, value));
+      reader.read(b, (key, value) -> run.accept(Side.B, key, value));
       report = run.finish();
     } catch (TopicReadException e) {
       spec.commandLine().getErr().println("cannot read the results: " + e.getMessage());

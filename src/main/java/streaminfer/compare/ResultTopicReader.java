@@ -17,11 +17,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import streaminfer.config.ConfigException;
 
 /**
- * Reads a whole result topic once, from the beginning of every partition to its end offset as of
- * the start: records written meanwhile are left out, so a comparison sees a fixed snapshot. The
- * consumer is assigned its partitions and belongs to no consumer group, so it commits nothing and
- * disturbs no one; it reads committed records only (aborted transactions of an exactly-once
- * pipeline are not results).
+ * Reads a whole result topic once, from the beginning of every partition to its end offset as of a
+ * {@link Snapshot} taken first (for both topics before either is read): records written meanwhile
+ * are left out, so a comparison sees one fixed moment of both. The consumer is assigned its
+ * partitions and belongs to no consumer group, so it commits nothing and disturbs no one; it reads
+ * committed records only (aborted transactions of an exactly-once pipeline are not results).
  */
 public final class ResultTopicReader {
   private static final Duration POLL = Duration.ofMillis(200);
@@ -44,33 +44,56 @@ public final class ResultTopicReader {
     this.idleTimeout = idleTimeout;
   }
 
+  /** A topic's end offsets at one moment: what a later {@link #read(Snapshot, Sink)} stops at. */
+  public record Snapshot(String topic, Map<TopicPartition, Long> endOffsets) {
+    public Snapshot {
+      endOffsets = Map.copyOf(endOffsets);
+    }
+  }
+
   /**
-   * Reads {@code topic} to its end offsets into {@code sink}.
+   * The end offsets of every partition of {@code topic} now: under read_committed, the last stable
+   * offsets, so nothing past them is a result yet.
    *
    * @param option the command-line option that named the topic, for errors
-   * @return how many records were read
    * @throws ConfigException if the topic does not exist
-   * @throws TopicReadException if the broker stops answering for {@code idleTimeout}
+   * @throws TopicReadException if the broker does not answer within {@code idleTimeout}
    */
-  public long read(String option, String topic, Sink sink) {
-    Map<String, Object> properties = new HashMap<>(client);
-    properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "streaminfer-compare");
-    properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer())) {
+  public Snapshot snapshot(String option, String topic) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, idleTimeout);
       if (infos == null || infos.isEmpty()) {
         throw new ConfigException(option, "topic '" + topic + "' does not exist");
       }
       List<TopicPartition> partitions = new ArrayList<>();
       infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+      return new Snapshot(topic, consumer.endOffsets(partitions, idleTimeout));
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw new TopicReadException("timed out asking for " + topic + ": " + e.getMessage(), e);
+    } catch (KafkaException e) {
+      throw new TopicReadException("cannot ask for " + topic + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** As {@link #read(Snapshot, Sink)} from a snapshot taken now. */
+  public long read(String option, String topic, Sink sink) {
+    return read(snapshot(option, topic), sink);
+  }
+
+  /**
+   * Reads the snapshot's topic from the beginning to its end offsets into {@code sink}; records
+   * written after the snapshot are left out.
+   *
+   * @return how many records were read
+   * @throws TopicReadException if the broker stops answering for {@code idleTimeout}
+   */
+  public long read(Snapshot snapshot, Sink sink) {
+    String topic = snapshot.topic();
+    Map<TopicPartition, Long> end = snapshot.endOffsets();
+    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+      List<TopicPartition> partitions = new ArrayList<>(end.keySet());
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      // Under read_committed these are the last stable offsets: nothing past them is a result yet.
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, idleTimeout);
       List<TopicPartition> remaining = new ArrayList<>();
       for (TopicPartition partition : partitions) {
         if (consumer.position(partition, idleTimeout) < end.get(partition)) {
@@ -115,5 +138,15 @@ public final class ResultTopicReader {
     } catch (KafkaException e) {
       throw new TopicReadException("cannot read " + topic + ": " + e.getMessage(), e);
     }
+  }
+
+  private KafkaConsumer<String, byte[]> consumer() {
+    Map<String, Object> properties = new HashMap<>(client);
+    properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "streaminfer-compare");
+    properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
   }
 }

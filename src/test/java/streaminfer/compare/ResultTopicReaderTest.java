@@ -65,6 +65,29 @@ class ResultTopicReaderTest {
   }
 
   @Test
+  void leavesOutWhatIsWrittenAfterTheSnapshot() {
+    Topics.ensure(broker.bootstrapServers(), List.of("results"), 2);
+    Map<String, Object> properties =
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < 6; i++) {
+        producer.send(new ProducerRecord<>("results", "k" + i, new byte[] {1}));
+      }
+      producer.flush();
+      ResultTopicReader.Snapshot snapshot = reader().snapshot("--a", "results");
+      for (int i = 0; i < 4; i++) {
+        producer.send(new ProducerRecord<>("results", "k" + i, new byte[] {2}));
+      }
+      producer.flush();
+
+      List<Byte> read = new ArrayList<>();
+      assertEquals(6, reader().read(snapshot, (key, value) -> read.add(value[0])));
+      assertEquals(List.of((byte) 1), read.stream().distinct().toList());
+    }
+  }
+
+  @Test
   void aTopicThatDoesNotExistIsAnErrorNamingTheOption() {
     ConfigException error =
         assertThrows(ConfigException.class, () -> reader().read("--b", "nowhere", (k, v) -> {}));
