@@ -30,7 +30,10 @@ import streaminfer.compare.ResultTopicReader;
 import streaminfer.config.ConfigBuilder;
 import streaminfer.engine.Engine;
 import streaminfer.family.dgex.SyntheticPanels;
+import streaminfer.family.guesswhat.EvaluationGames;
 import streaminfer.source.SyntheticCameras;
+import streaminfer.v1.DialogueReply;
+import streaminfer.v1.DialogueTurn;
 import streaminfer.v1.Frame;
 import streaminfer.v1.GenePanel;
 
@@ -38,7 +41,8 @@ import streaminfer.v1.GenePanel;
  * {@code compare} as regression testing by replay: the shipped SSD serves one frames topic as three
  * pipelines, two alike and one publishing from a higher score. The alike ones compare equal; the
  * other loses exactly the detections scored between the two thresholds. Two D-GEX pipelines
- * batching differently compare equal too.
+ * batching differently compare equal too, and given the turns, two dialogue pipelines' self-played
+ * games are rated against their targets.
  */
 class CompareIntegrationTest {
   private static final Duration DEADLINE = Duration.ofSeconds(180);
@@ -46,6 +50,7 @@ class CompareIntegrationTest {
   private static final int TICKS = 30;
   private static final int FRAMES = STREAMS * TICKS;
   private static final double HIGHER_THRESHOLD = 0.6;
+  private static final int GAMES = 40;
 
   @RegisterExtension final KafkaBroker broker = new KafkaBroker();
   @TempDir Path dir;
@@ -156,6 +161,67 @@ class CompareIntegrationTest {
     JsonNode diff = same.report().path("metrics").path("|value diff|");
     assertTrue(diff.path("n").asLong() >= 200, same.out());
     assertEquals(0.0, diff.path("max").asDouble(), same.out());
+  }
+
+  @Test
+  void givenTheTurnsRatesEachSidesSelfPlaySuccessAgainstTheTargets() throws Exception {
+    List<EvaluationGames.Game> games =
+        EvaluationGames.read(Path.of("models/guesswhat-qgen/1").resolve(EvaluationGames.FILE))
+            .values()
+            .iterator()
+            .next()
+            .subList(0, GAMES);
+    Topics.ensure(broker.bootstrapServers(), List.of("dialogue-turns"), 3);
+    AvroCodec<DialogueTurn> codec = AvroCodec.forType(DialogueTurn.class, WriterSchemas.v1());
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      for (int i = 0; i < GAMES; i++) {
+        DialogueTurn turn = games.get(i).selfPlayTurn("game-" + i);
+        producer.send(new ProducerRecord<>("dialogue-turns", turn.getGameId(), codec.encode(turn)));
+      }
+      producer.flush();
+    }
+    try (Engine engine =
+        Engine.start(
+            ConfigBuilder.of(broker.bootstrapServers(), Path.of("models"))
+                .pipeline("guesswhat-v1", "guesswhat")
+                .inPipeline("guesswhat-v1", "output", "replies-v1")
+                .inPipeline("guesswhat-v1", "settings.stateTopic", "state-v1")
+                .pipeline("guesswhat-v1-again", "guesswhat")
+                .inPipeline("guesswhat-v1-again", "output", "replies-v1-again")
+                .inPipeline("guesswhat-v1-again", "settings.stateTopic", "state-v1-again")
+                .build())) {
+      awaitRecords("replies-v1", GAMES);
+      awaitRecords("replies-v1-again", GAMES);
+    }
+    AvroCodec<DialogueReply> replies = AvroCodec.forType(DialogueReply.class, WriterSchemas.v1());
+    List<Integer> successes = new ArrayList<>();
+    ResultTopicReader reader =
+        new ResultTopicReader(
+            Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            Duration.ofSeconds(30));
+    reader.read(
+        "--a",
+        "replies-v1",
+        (key, value) -> {
+          int game = Integer.parseInt(key.substring("game-".length()));
+          Integer guess = replies.decode(value).getGuessedObjectId();
+          successes.add(guess != null && guess == games.get(game).targetObjectId() ? 1 : 0);
+        });
+
+    Run run = compare("replies-v1", "replies-v1-again", "--inputs", "dialogue-turns");
+
+    JsonNode report = run.report();
+    assertEquals("guesswhat", report.path("family").asText(), run.out());
+    assertEquals(GAMES, report.path("paired").asInt(), run.out());
+    assertEquals(GAMES, report.path("inputs").path("records").asInt(), run.out());
+    JsonNode successA = report.path("metrics").path("A success rate");
+    assertEquals(GAMES, successA.path("n").asInt(), run.out());
+    assertEquals(
+        successes.stream().mapToInt(Integer::intValue).sum(), successA.path("hits").asInt());
+    assertEquals(GAMES, report.path("metrics").path("B success rate").path("n").asInt());
+    assertEquals(report.path("differing").asInt() == 0 ? 0 : 1, run.exit(), run.out());
+
+    assertEquals(2, exitOf("--a", "replies-v1", "--b", "replies-v1-again", "--inputs", "nowhere"));
   }
 
   private record Run(int exit, String out, JsonNode report) {}
