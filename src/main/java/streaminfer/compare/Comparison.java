@@ -30,7 +30,6 @@ public final class Comparison<T extends SpecificRecord> {
   private final Map<ResultId, SpecificRecord> inputs = new HashMap<>();
   private long inputRecords;
   private long inputsUnreadable;
-  private final Set<ResultId> seenA = new HashSet<>();
   private final Set<ResultId> seenB = new HashSet<>();
   private final long[] records = new long[2];
   private final long[] duplicates = new long[2];
@@ -41,6 +40,7 @@ public final class Comparison<T extends SpecificRecord> {
   private long differing;
   private long onlyInB;
   private boolean readingB;
+  private boolean finished;
 
   /**
    * @param family the family whose comparator this is, for the report
@@ -65,10 +65,6 @@ public final class Comparison<T extends SpecificRecord> {
     this.tally = new Tally(comparator.metrics());
   }
 
-  public ResultComparator<T> comparator() {
-    return comparator;
-  }
-
   /** One record of topic A; all of them come before the first of B. */
   public void addA(String key, T record) {
     if (readingB) {
@@ -76,7 +72,7 @@ public final class Comparison<T extends SpecificRecord> {
     }
     records[0]++;
     ResultId id = new ResultId(key, comparator.joinKey(record));
-    if (!seenA.add(id)) {
+    if (pendingA.containsKey(id)) {
       duplicates[0]++;
       return;
     }
@@ -137,9 +133,16 @@ public final class Comparison<T extends SpecificRecord> {
     unreadable[side.ordinal()]++;
   }
 
-  /** The report of everything added; A's results that B never matched are "only in A". */
+  /**
+   * The report of everything added; A's results that B never matched are "only in A". Ends the
+   * comparison: called once.
+   */
   public Report finish() {
-    // A's results that B never matched are seen here, once; finish ends the comparison.
+    if (finished) {
+      throw new IllegalStateException("the comparison has finished");
+    }
+    finished = true;
+    // A's results that B never matched are seen only now, when no B can match them.
     pendingA.forEach((id, a) -> comparator.observe(Side.A, a, inputs.get(id), tally));
     List<ResultId> onlyInAListed = pendingA.keySet().stream().limit(maxListed).toList();
     return new Report(
