@@ -45,17 +45,18 @@ public final class Backlog implements AutoCloseable {
   /** A consumer in its own group, subscribed to {@code topic} from its first record. */
   public static KafkaConsumer<String, byte[]> readerFromStart(
       String bootstrap, String topic, String group) {
+    return readerFromStart(
+        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, group);
+  }
+
+  /** As {@link #readerFromStart(String, String, String)}, with the user's client properties. */
+  public static KafkaConsumer<String, byte[]> readerFromStart(
+      Map<String, String> client, String topic, String group) {
+    Map<String, Object> properties = new java.util.HashMap<>(client);
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                group,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
+        new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
     consumer.subscribe(List.of(topic));
     return consumer;
   }

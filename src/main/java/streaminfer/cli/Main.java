@@ -20,6 +20,7 @@ import streaminfer.stream.KafkaConnectionException;
       ProduceCommand.class,
       RecordCommand.class,
       ReplayCommand.class,
+      ResetOffsetsCommand.class,
       BenchCommand.class,
       CompareCommand.class,
       ConfigCommand.class

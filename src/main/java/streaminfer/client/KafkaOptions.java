@@ -16,10 +16,14 @@ import picocli.CommandLine.Option;
  * (SASL, TLS); single properties on the command line override it, and {@code --bootstrap} wins.
  */
 public final class KafkaOptions {
+  private static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+
   @Option(
       names = "--bootstrap",
-      defaultValue = "localhost:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+      description =
+          "Kafka bootstrap servers (default: the --command-config file's, else "
+              + DEFAULT_BOOTSTRAP
+              + ").")
   private String bootstrap;
 
   @Option(
@@ -35,7 +39,7 @@ public final class KafkaOptions {
   private Map<String, String> properties = new LinkedHashMap<>();
 
   public String bootstrap() {
-    return bootstrap;
+    return clientProperties().get("bootstrap.servers");
   }
 
   /** Every client property the user gave, bootstrap included. */
@@ -51,7 +55,10 @@ public final class KafkaOptions {
       file.stringPropertyNames().forEach(name -> client.put(name, file.getProperty(name)));
     }
     client.putAll(properties);
-    client.put("bootstrap.servers", bootstrap);
+    if (bootstrap != null) {
+      client.put("bootstrap.servers", bootstrap);
+    }
+    client.putIfAbsent("bootstrap.servers", DEFAULT_BOOTSTRAP);
     return client;
   }
 }

@@ -3,6 +3,7 @@ package streaminfer.replay;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import streaminfer.stream.StreamPosition;
 
 /**
  * Which recorded records a replay sends: those with the key, if one is given, from {@code from}

@@ -24,6 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import streaminfer.client.Progress;
 import streaminfer.replay.RecordingManifest.OffsetRange;
+import streaminfer.stream.StreamPosition;
 
 /**
  * Copies a range of a topic into a recording file. It reads committed records only, through an

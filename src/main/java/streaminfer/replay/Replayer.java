@@ -312,6 +312,11 @@ public final class Replayer {
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
     properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
     properties.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "streaminfer-replay");
+    // A transaction's first records often meet the last one's commit markers still being written
+    // (CONCURRENT_TRANSACTIONS); the default backoff, doubling to a second, would stall every
+    // commit interval.
+    properties.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "5");
+    properties.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "50");
     return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
   }
 

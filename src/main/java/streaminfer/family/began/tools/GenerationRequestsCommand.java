@@ -83,14 +83,19 @@ public final class GenerationRequestsCommand implements Callable<Integer> {
         AvroCodec.forType(GenerationRequest.class, WriterSchemas.v1()).encode(request.build());
     try (PacedProducer producer =
         new PacedProducer(
-            kafka.bootstrap(), topic, 0, 1, n -> new PacedProducer.Keyed(id, value))) {
+            kafka.clientProperties(), topic, 0, 1, n -> new PacedProducer.Keyed(id, value))) {
       producer.run();
     }
     System.out.printf("asked for %d images as request %s on %s%n", count, id, topic);
     if (out != null) {
       List<Path> files =
           ImageFolder.collect(
-              kafka.bootstrap(), imagesTopic, id, count, out, Duration.ofSeconds(timeoutSeconds));
+              kafka.clientProperties(),
+              imagesTopic,
+              id,
+              count,
+              out,
+              Duration.ofSeconds(timeoutSeconds));
       files.forEach(file -> System.out.println("wrote " + file));
     }
     return 0;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,14 +25,19 @@ final class ImageFolder {
    * writes {@code <requestId>-<index>.png} (with {@code -seed<s>} when drawn from a seed).
    */
   static List<Path> collect(
-      String bootstrap, String topic, String requestId, int count, Path folder, Duration timeout)
+      Map<String, String> client,
+      String topic,
+      String requestId,
+      int count,
+      Path folder,
+      Duration timeout)
       throws IOException, TimeoutException {
     Files.createDirectories(folder);
     AvroCodec<GeneratedImage> codec = AvroCodec.forType(GeneratedImage.class, WriterSchemas.v1());
     TreeMap<Integer, Path> written = new TreeMap<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, byte[]> reader =
-        Backlog.readerFromStart(bootstrap, topic, "image-folder-" + System.nanoTime())) {
+        Backlog.readerFromStart(client, topic, "image-folder-" + System.nanoTime())) {
       while (written.size() < count) {
         if (System.nanoTime() > deadline) {
           throw new TimeoutException(

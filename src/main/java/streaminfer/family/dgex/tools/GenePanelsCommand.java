@@ -74,7 +74,7 @@ public final class GenePanelsCommand implements Callable<Integer> {
     }
     try (PacedProducer producer =
         new PacedProducer(
-            kafka.bootstrap(),
+            kafka.clientProperties(),
             topic,
             rate,
             values.size(),

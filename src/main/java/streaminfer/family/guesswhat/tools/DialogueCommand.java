@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -103,12 +104,16 @@ public final class DialogueCommand implements Callable<Integer> {
     String game = gameId != null ? gameId : "game-" + UUID.randomUUID().toString().substring(0, 8);
     System.out.printf("game %s, scene seed %d%n", game, sceneSeed);
 
-    Topics.ensure(kafka.bootstrap(), List.of(turnsTopic, repliesTopic), partitions);
+    Topics.ensure(
+        kafka.clientProperties(), List.of(turnsTopic, repliesTopic), partitions, Map.of());
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     try (DialogueSession session =
         new DialogueSession(
-            kafka.bootstrap(), turnsTopic, repliesTopic, Duration.ofSeconds(replyTimeoutSeconds))) {
+            kafka.clientProperties(),
+            turnsTopic,
+            repliesTopic,
+            Duration.ofSeconds(replyTimeoutSeconds))) {
       GameTurns turns = new GameTurns(session, game, scene);
       Outcome outcome =
           play == Play.QUESTIONER

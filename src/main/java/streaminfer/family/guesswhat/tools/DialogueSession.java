@@ -1,6 +1,7 @@
 package streaminfer.family.guesswhat.tools;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -42,27 +43,33 @@ final class DialogueSession implements TurnExchange, AutoCloseable {
 
   /** Opens the session; the replies topic must exist, since its partitions are read directly. */
   DialogueSession(String bootstrap, String turnsTopic, String repliesTopic, Duration timeout) {
+    this(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        turnsTopic,
+        repliesTopic,
+        timeout);
+  }
+
+  /**
+   * @param client Kafka client properties: bootstrap, security and any other the user gave
+   */
+  DialogueSession(
+      Map<String, String> client, String turnsTopic, String repliesTopic, Duration timeout) {
     this.turnsTopic = turnsTopic;
     this.repliesTopic = repliesTopic;
     this.timeout = timeout;
+    Map<String, Object> producerProperties = new HashMap<>(client);
+    producerProperties.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerProperties.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     this.producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, "0"),
-            new StringSerializer(),
-            new ByteArraySerializer());
+        new KafkaProducer<>(producerProperties, new StringSerializer(), new ByteArraySerializer());
     // No group: this reader wants every partition, from now on, and has nothing to commit.
+    Map<String, Object> consumerProperties = new HashMap<>(client);
+    consumerProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     this.consumer =
         new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                "false"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
+            consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions =
         consumer.partitionsFor(repliesTopic).stream()
             .map(p -> new TopicPartition(p.topic(), p.partition()))

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,7 +82,7 @@ public final class FramesCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AvroCodec<Frame> codec = AvroCodec.forType(Frame.class, WriterSchemas.v1());
-    Topics.ensure(kafka.bootstrap(), List.of(topic), 3);
+    Topics.ensure(kafka.clientProperties(), List.of(topic), 3, Map.of());
     List<Path> files = source.directory == null ? List.of() : imagesIn(source.directory);
     int streamCount = source.synthetic ? streams : 1;
     long ticks = Math.round(seconds * fps);
@@ -190,13 +191,8 @@ public final class FramesCommand implements Callable<Integer> {
   }
 
   private KafkaProducer<String, byte[]> producer() {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrap(),
-            ProducerConfig.LINGER_MS_CONFIG,
-            "0"),
-        new StringSerializer(),
-        new ByteArraySerializer());
+    Map<String, Object> properties = new HashMap<>(kafka.clientProperties());
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
   }
 }

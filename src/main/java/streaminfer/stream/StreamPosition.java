@@ -1,4 +1,4 @@
-package streaminfer.replay;
+package streaminfer.stream;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -29,7 +29,7 @@ public sealed interface StreamPosition {
   /**
    * @throws IllegalArgumentException naming the accepted forms
    */
-  static StreamPosition parse(String text) {
+  public static StreamPosition parse(String text) {
     String value = text.trim();
     switch (value.toLowerCase(Locale.ROOT)) {
       case "earliest", "beginning" -> {

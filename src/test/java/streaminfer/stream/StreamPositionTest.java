@@ -1,4 +1,4 @@
-package streaminfer.replay;
+package streaminfer.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
