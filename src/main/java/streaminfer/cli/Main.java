@@ -22,6 +22,7 @@ import streaminfer.stream.KafkaConnectionException;
       ReplayCommand.class,
       ResetOffsetsCommand.class,
       BenchCommand.class,
+      CompareCommand.class,
       ConfigCommand.class
     })
 public final class Main implements Runnable {

@@ -1,8 +1,15 @@
 package streaminfer.config;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import streaminfer.stream.KafkaClientProperties;
 
 /**
@@ -10,6 +17,13 @@ import streaminfer.stream.KafkaClientProperties;
  * in the Kafka properties are masked.
  */
 public final class ConfigPrinter {
+  // Family settings are records, some with Optional components (a setting that defaults to the
+  // model's own value); without jackson-datatype-jdk8 Jackson refuses those, so an empty one prints
+  // as null and a present one as its value.
+  private static final ObjectMapper SETTINGS =
+      ConfigLoader.YAML
+          .copy()
+          .registerModule(new SimpleModule("optional-settings").addSerializer(new OptionalValue()));
 
   private ConfigPrinter() {}
 
@@ -98,7 +112,7 @@ public final class ConfigPrinter {
     out.put(
         "warmup",
         map("runs", pipeline.warmup().runs(), "batchSizes", pipeline.warmup().batchSizes()));
-    out.put("settings", ConfigLoader.YAML.valueToTree(pipeline.family().settings()));
+    out.put("settings", SETTINGS.valueToTree(pipeline.family().settings()));
     return out;
   }
 
@@ -108,5 +122,20 @@ public final class ConfigPrinter {
       map.put((String) keysAndValues[i], keysAndValues[i + 1]);
     }
     return map;
+  }
+
+  /** An Optional as its value, or null when empty. */
+  private static final class OptionalValue extends StdSerializer<Optional<?>> {
+    private static final long serialVersionUID = 1L;
+
+    OptionalValue() {
+      super(Optional.class, false);
+    }
+
+    @Override
+    public void serialize(Optional<?> value, JsonGenerator out, SerializerProvider provider)
+        throws IOException {
+      provider.defaultSerializeValue(value.orElse(null), out);
+    }
   }
 }

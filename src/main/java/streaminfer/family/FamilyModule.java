@@ -3,6 +3,7 @@ package streaminfer.family;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import streaminfer.compare.ResultComparator;
 import streaminfer.config.ConfigNode;
 import streaminfer.stream.RecordProcessor;
 
@@ -58,6 +59,15 @@ public interface FamilyModule<S> {
 
   /** Picocli command objects added under {@code streaminfer bench}; as {@link #produceCommands}. */
   default List<Object> benchCommands() {
+    return List.of();
+  }
+
+  /**
+   * How {@code streaminfer compare} judges this family's results, one comparator per output record
+   * the family writes; none: its topics cannot be compared. They live in the family's {@code tools}
+   * subpackage.
+   */
+  default List<ResultComparator<?>> resultComparators() {
     return List.of();
   }
 }

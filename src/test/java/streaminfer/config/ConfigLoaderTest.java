@@ -219,7 +219,9 @@ class ConfigLoaderTest {
     PipelineSettings ssd = settings.pipelines().get(0);
     assertEquals(4, ssd.batch().maxBatchSize());
     assertEquals(
-        "SsdSettings[maxFramePixels=1000]", ssd.family().settings().toString(), "a family key too");
+        "SsdSettings[maxFramePixels=1000, outputThreshold=Optional.empty]",
+        ssd.family().settings().toString(),
+        "a family key too");
   }
 
   @Test
@@ -259,5 +261,21 @@ class ConfigLoaderTest {
                 """));
     assertTrue(!printed.contains("p4ssw0rd") && !printed.contains("hunter2"), printed);
     assertTrue(printed.contains("maxInFlight: 1024"), printed);
+  }
+
+  @Test
+  void printsEveryFamilysSettingsAndAnUnsetOptionalSettingAsNull() throws IOException {
+    String printed =
+        ConfigPrinter.yaml(
+            load(
+                """
+                pipelines:
+                  - {name: ssd}
+                  - {name: strict, family: ssd, output: strict, settings: {outputThreshold: 0.6}}
+                  - {name: began-frames}
+                """));
+    assertTrue(printed.contains("outputThreshold: null"), printed);
+    assertTrue(printed.contains("outputThreshold: 0.6"), printed);
+    assertTrue(printed.contains("threshold: null"), printed);
   }
 }

@@ -33,7 +33,8 @@ class FamilyBoundaryTest {
           "ops",
           "broker",
           "client",
-          "bench");
+          "bench",
+          "compare");
 
   @Test
   void noFamilyNameOrRecordIsNamedOutsideTheFamilyPackages() throws IOException {

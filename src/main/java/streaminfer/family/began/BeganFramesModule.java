@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.compare.ResultComparator;
 import streaminfer.config.ConfigException;
 import streaminfer.config.ConfigNode;
 import streaminfer.family.DemoSource;
@@ -12,6 +13,7 @@ import streaminfer.family.FamilyContext;
 import streaminfer.family.FamilyModule;
 import streaminfer.family.ModelRole;
 import streaminfer.family.TopicSpec;
+import streaminfer.family.began.tools.ScoresComparator;
 import streaminfer.family.frames.FrameImageDecoder;
 import streaminfer.family.frames.LiveMode;
 import streaminfer.pipeline.BatchedModel;
@@ -101,5 +103,10 @@ public final class BeganFramesModule implements FamilyModule<FrameScoreSettings>
         model,
         context.workers(),
         context.outputTopic("scores"));
+  }
+
+  @Override
+  public List<ResultComparator<?>> resultComparators() {
+    return List.of(new ScoresComparator());
   }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.compare.ResultComparator;
 import streaminfer.config.ConfigNode;
 import streaminfer.family.DemoSource;
 import streaminfer.family.FamilyContext;
@@ -13,6 +14,7 @@ import streaminfer.family.ModelRole;
 import streaminfer.family.TopicSpec;
 import streaminfer.family.began.tools.GenerationBenchCommand;
 import streaminfer.family.began.tools.GenerationRequestsCommand;
+import streaminfer.family.began.tools.ImagesComparator;
 import streaminfer.stream.RecordProcessor;
 import streaminfer.v1.GeneratedImage;
 import streaminfer.v1.GenerationRequest;
@@ -100,5 +102,10 @@ public final class BeganModule implements FamilyModule<GenerationSettings> {
   @Override
   public List<Object> benchCommands() {
     return List.of(new GenerationBenchCommand());
+  }
+
+  @Override
+  public List<ResultComparator<?>> resultComparators() {
+    return List.of(new ImagesComparator());
   }
 }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.compare.ResultComparator;
 import streaminfer.config.ConfigNode;
 import streaminfer.family.DemoSource;
 import streaminfer.family.FamilyContext;
@@ -14,6 +15,7 @@ import streaminfer.family.ModelRole;
 import streaminfer.family.NoSettings;
 import streaminfer.family.TopicSpec;
 import streaminfer.family.dgex.tools.DgexBenchCommand;
+import streaminfer.family.dgex.tools.ExpressionComparator;
 import streaminfer.family.dgex.tools.GenePanelsCommand;
 import streaminfer.pipeline.ModelPipeline;
 import streaminfer.runtime.ModelRepository;
@@ -91,5 +93,10 @@ public final class DgexModule implements FamilyModule<NoSettings> {
   @Override
   public List<Object> benchCommands() {
     return List.of(new DgexBenchCommand());
+  }
+
+  @Override
+  public List<ResultComparator<?>> resultComparators() {
+    return List.of(new ExpressionComparator());
   }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.compare.ResultComparator;
 import streaminfer.config.ConfigNode;
 import streaminfer.family.DemoSource;
 import streaminfer.family.FamilyContext;
@@ -15,6 +16,7 @@ import streaminfer.family.ModelRole;
 import streaminfer.family.TopicSpec;
 import streaminfer.family.guesswhat.tools.DialogueBenchCommand;
 import streaminfer.family.guesswhat.tools.DialogueCommand;
+import streaminfer.family.guesswhat.tools.RepliesComparator;
 import streaminfer.pipeline.BatchedModel;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.stream.RecordProcessor;
@@ -124,5 +126,10 @@ public final class GuessWhatModule implements FamilyModule<GuessWhatSettings> {
   @Override
   public List<Object> benchCommands() {
     return List.of(new DialogueBenchCommand());
+  }
+
+  @Override
+  public List<ResultComparator<?>> resultComparators() {
+    return List.of(new RepliesComparator());
   }
 }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.compare.ResultComparator;
+import streaminfer.config.ConfigException;
 import streaminfer.config.ConfigNode;
 import streaminfer.family.DemoSource;
 import streaminfer.family.FamilyContext;
@@ -13,6 +15,7 @@ import streaminfer.family.ModelRole;
 import streaminfer.family.TopicSpec;
 import streaminfer.family.frames.FrameImageDecoder;
 import streaminfer.family.ssd.tools.ColdStartBenchCommand;
+import streaminfer.family.ssd.tools.DetectionsComparator;
 import streaminfer.family.ssd.tools.FramesBenchCommand;
 import streaminfer.family.ssd.tools.FramesCommand;
 import streaminfer.pipeline.BatchedModel;
@@ -55,9 +58,28 @@ public final class SsdModule implements FamilyModule<SsdSettings> {
 
   @Override
   public SsdSettings settings(ConfigNode node) {
+    Optional<Float> outputThreshold =
+        node.text("outputThreshold")
+            .map(
+                text -> {
+                  float value;
+                  try {
+                    value = Float.parseFloat(text.trim());
+                  } catch (NumberFormatException e) {
+                    throw new ConfigException(
+                        node.key("outputThreshold"),
+                        "must be a number in 0..1, was '" + text + "'");
+                  }
+                  if (!(value >= 0f && value <= 1f)) {
+                    throw new ConfigException(
+                        node.key("outputThreshold"), "must be in 0..1, was " + text);
+                  }
+                  return value;
+                });
     return new SsdSettings(
         node.longValue(
-            "maxFramePixels", FrameImageDecoder.DEFAULT_MAX_PIXELS, 1, Integer.MAX_VALUE));
+            "maxFramePixels", FrameImageDecoder.DEFAULT_MAX_PIXELS, 1, Integer.MAX_VALUE),
+        outputThreshold);
   }
 
   @Override
@@ -70,7 +92,15 @@ public final class SsdModule implements FamilyModule<SsdSettings> {
         new DetectionTask(
             metadata,
             new FrameImageDecoder(settings.maxFramePixels()),
-            SsdDecoder.fromMetadata(metadata),
+            SsdDecoder.fromMetadata(
+                metadata,
+                settings
+                    .outputThreshold()
+                    .map(
+                        threshold ->
+                            SsdPostprocessing.fromJson(metadata.document().path("postprocessing"))
+                                .withOutputThreshold(threshold))
+                    .orElse(null)),
             context.maxInputAge(),
             context.clock()),
         model,
@@ -100,5 +130,10 @@ public final class SsdModule implements FamilyModule<SsdSettings> {
   @Override
   public List<Object> benchCommands() {
     return List.of(new FramesBenchCommand(), new ColdStartBenchCommand());
+  }
+
+  @Override
+  public List<ResultComparator<?>> resultComparators() {
+    return List.of(new DetectionsComparator());
   }
 }
