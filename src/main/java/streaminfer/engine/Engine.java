@@ -1,7 +1,6 @@
 package streaminfer.engine;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -28,6 +27,7 @@ import streaminfer.ops.KafkaProbe;
 import streaminfer.ops.ModelMetrics;
 import streaminfer.ops.OpsServer;
 import streaminfer.ops.PipelineMetrics;
+import streaminfer.ops.ProcessMetrics;
 import streaminfer.pipeline.BatchedModel;
 import streaminfer.pipeline.Warmable;
 import streaminfer.runtime.ModelRepository;
@@ -52,6 +52,7 @@ public final class Engine implements AutoCloseable {
   private final List<BatchedModel> models;
   private final List<RecordProcessor> processors;
   private final List<StreamState> states;
+  private final ProcessMetrics processMetrics;
   private final List<PipelineMetrics> metrics;
   private final List<String> streamDeployments;
   private final KafkaProbe probe;
@@ -61,6 +62,7 @@ public final class Engine implements AutoCloseable {
   private Engine(
       Vertx vertx,
       PrometheusMeterRegistry registry,
+      ProcessMetrics processMetrics,
       List<BatchedModel> models,
       List<RecordProcessor> processors,
       List<StreamState> states,
@@ -71,6 +73,7 @@ public final class Engine implements AutoCloseable {
       ExecutorService workers) {
     this.vertx = vertx;
     this.registry = registry;
+    this.processMetrics = processMetrics;
     this.models = models;
     this.processors = processors;
     this.states = states;
@@ -83,8 +86,7 @@ public final class Engine implements AutoCloseable {
 
   public static Engine start(EngineSettings settings) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // Heap, non-heap and GC as jvm_memory_* and jvm_gc_*: how close to -Xmx a load runs.
-    new JvmMemoryMetrics().bindTo(registry);
+    ProcessMetrics processMetrics = ProcessMetrics.bindTo(registry);
     WriterSchemas schemas = WriterSchemas.v1();
     settings.schemasDir().ifPresent(directory -> loadSchemas(schemas, directory));
     ModelRepository repository = new ModelRepository(settings.modelsDir());
@@ -201,13 +203,24 @@ public final class Engine implements AutoCloseable {
           settings.ops().bindAddress(),
           ops.actualPort());
       return new Engine(
-          vertx, registry, models, processors, states, metrics, deployments, probe, ops, workers);
+          vertx,
+          registry,
+          processMetrics,
+          models,
+          processors,
+          states,
+          metrics,
+          deployments,
+          probe,
+          ops,
+          workers);
     } catch (RuntimeException e) {
       processors.forEach(RecordProcessor::close);
       states.forEach(StreamState::close);
       models.forEach(BatchedModel::close);
       workers.shutdownNow();
       vertx.close();
+      processMetrics.close();
       throw e;
     }
   }
@@ -328,6 +341,7 @@ public final class Engine implements AutoCloseable {
     models.forEach(BatchedModel::close);
     probe.close();
     await(vertx.close());
+    processMetrics.close();
     registry.close();
   }
 

@@ -4,10 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 import streaminfer.batch.BatchListener;
 import streaminfer.stream.StreamMetrics;
 
@@ -69,6 +72,24 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
     if (latency >= 0) {
       recordLatency.record(latency, TimeUnit.MILLISECONDS);
     }
+  }
+
+  @Override
+  public void rebalanced(String event, int partitions) {
+    registry.counter("streaminfer.rebalances", "pipeline", pipeline, "event", event).increment();
+  }
+
+  /** Kafka's own client metrics ({@code kafka_consumer_*}, {@code kafka_producer_*}). */
+  @Override
+  public Binding kafkaClients(Consumer<?, ?> consumer, Producer<?, ?> producer) {
+    KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer, tags());
+    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer, tags());
+    consumerMetrics.bindTo(registry);
+    producerMetrics.bindTo(registry);
+    return () -> {
+      consumerMetrics.close();
+      producerMetrics.close();
+    };
   }
 
   @Override

@@ -27,6 +27,8 @@ final class PartitionLane {
     final long receivedNanos;
     // Kept until the record is acknowledged: a refused output dead-letters the original value.
     private final byte[] value;
+    // The input's trace headers, set at receipt, copied onto its outputs and dead letter.
+    List<io.vertx.kafka.client.producer.KafkaHeader> trace = List.of();
     private List<Output> outputs;
     private Throwable failure;
     private boolean done;

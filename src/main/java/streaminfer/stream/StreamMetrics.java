@@ -1,5 +1,8 @@
 package streaminfer.stream;
 
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+
 /**
  * What the stream layer reports; implemented by the ops package. Called on the event loop, but for
  * {@link #commitFailed} and {@link #consumerError}, also called on the consumer's poll thread.
@@ -24,6 +27,22 @@ public interface StreamMetrics {
 
   /** The consumer failed, other than being woken up to close. */
   void consumerError();
+
+  /** Partitions were assigned to or revoked from the pipeline's consumer ({@code event}). */
+  default void rebalanced(String event, int partitions) {}
+
+  /** Exposes the Kafka clients' own metrics until the binding is closed. */
+  default Binding kafkaClients(Consumer<?, ?> consumer, Producer<?, ?> producer) {
+    return Binding.NONE;
+  }
+
+  /** Meters bound to something that goes away: closing removes them. */
+  interface Binding extends AutoCloseable {
+    Binding NONE = () -> {};
+
+    @Override
+    void close();
+  }
 
   StreamMetrics NONE =
       new StreamMetrics() {

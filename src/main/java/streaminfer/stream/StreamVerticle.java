@@ -78,6 +78,7 @@ public final class StreamVerticle extends VerticleBase {
   private FencingConsumer fencing;
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
+  private StreamMetrics.Binding clientMetrics = StreamMetrics.Binding.NONE;
   private int inFlight;
   private boolean paused;
   private boolean stopping;
@@ -137,6 +138,7 @@ public final class StreamVerticle extends VerticleBase {
             metrics,
             exactlyOnce() ? Optional.of(new TransactionalHandover()) : Optional.empty());
     consumer = KafkaConsumer.create(vertx, fencing);
+    clientMetrics = metrics.kafkaClients(fencing, producer.unwrap());
     // Vert.x runs a commit on the consumer's thread after the poll under way: a poll that waits
     // Vert.x's default second for records would hold every commit of an idle partition as long.
     consumer.pollTimeout(POLL_TIMEOUT);
@@ -154,6 +156,7 @@ public final class StreamVerticle extends VerticleBase {
     consumer.partitionsRevokedHandler(this::onRevoked);
     consumer.partitionsAssignedHandler(
         assigned -> {
+          metrics.rebalanced("assigned", assigned.size());
           state.assigned(partitionNumbers(assigned));
           joined = true;
         });
@@ -232,6 +235,7 @@ public final class StreamVerticle extends VerticleBase {
               if (transactions != null) {
                 transactions.close();
               }
+              clientMetrics.close();
             });
   }
 
@@ -280,6 +284,7 @@ public final class StreamVerticle extends VerticleBase {
     PartitionLane.Slot slot =
         lane.append(
             record.offset(), record.timestamp(), record.key(), record.value(), System.nanoTime());
+    slot.trace = TraceContext.of(record.headers());
     metrics.received(record.partition(), record.offset());
     inFlight++;
     metrics.inFlight(inFlight);
@@ -449,8 +454,11 @@ public final class StreamVerticle extends VerticleBase {
     for (Output output : slot.outputs()) {
       String key = output.key() == null ? slot.key : output.key();
       sendsOutstanding++;
+      KafkaProducerRecord<String, byte[]> out =
+          KafkaProducerRecord.create(output.topic(), key, output.value());
+      out.addHeaders(slot.trace);
       producer
-          .send(KafkaProducerRecord.create(output.topic(), key, output.value()))
+          .send(out)
           .onComplete(
               sent -> {
                 sendsOutstanding--;
@@ -483,6 +491,7 @@ public final class StreamVerticle extends VerticleBase {
             slot.offset,
             slot.failure())
         .forEach(h -> letter.addHeader(KafkaHeader.header(h.key(), h.value())));
+    letter.addHeaders(slot.trace);
     sendsOutstanding++;
     producer
         .send(letter)
@@ -796,6 +805,7 @@ public final class StreamVerticle extends VerticleBase {
    * records were refused already ({@link #fenceRevoked}), and a record refused so is dropped.
    */
   private void onRevoked(Set<TopicPartition> revoked) {
+    metrics.rebalanced("revoked", revoked.size());
     for (TopicPartition partition : List.copyOf(revoked)) {
       PartitionLane lane = lanes.remove(partition);
       if (lane != null && lane.inFlight() > 0) {

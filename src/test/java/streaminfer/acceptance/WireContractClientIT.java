@@ -130,6 +130,18 @@ class WireContractClientIT {
     String metrics = engine.scrape("/metrics");
     assertTrue(
         metrics.contains("streaminfer_records_out_total{pipeline=\"dgex\"} 5000.0"), metrics);
+    // The process's and the Kafka clients' own meters, and the consumer's rebalances.
+    for (String meter :
+        List.of(
+            "jvm_gc_pause_seconds",
+            "jvm_threads_live_threads",
+            "process_cpu_usage",
+            "process_uptime_seconds",
+            "kafka_consumer_fetch_manager_records_consumed_total{",
+            "kafka_producer_record_send_total{",
+            "streaminfer_rebalances_total{event=\"assigned\",pipeline=\"dgex\"}")) {
+      assertTrue(metrics.contains(meter), meter + " missing from " + metrics);
+    }
 
     // 143 = 128 + SIGTERM: the JVM's status after its shutdown hooks ran.
     assertEquals(143, engine.terminate(), Files.readString(engine.log()));

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
@@ -452,6 +453,43 @@ class StreamVerticleTest {
   }
 
   /** Counts each key's records in a store named {@code counts}; outputs the count. */
+  @Test
+  void carriesAnInputsTraceContextToItsOutputsAndItsDeadLetterButNoOtherHeader() throws Exception {
+    String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    List<String> sent =
+        TestInputs.produce(
+            broker.bootstrapServers(),
+            6,
+            i ->
+                List.of(
+                    new RecordHeader(
+                        "traceparent",
+                        traceparent.replace("01", "0" + i).getBytes(StandardCharsets.UTF_8)),
+                    new RecordHeader(
+                        "tracestate", ("vendor=" + i).getBytes(StandardCharsets.UTF_8)),
+                    new RecordHeader(
+                        "private", "not for outputs".getBytes(StandardCharsets.UTF_8))));
+    deploy(
+        StreamConfig.of(broker.bootstrapServers(), "traced", "in", "out"),
+        (partition, key, value) ->
+            CompletableFuture.completedFuture(
+                sequence(value) == 4 ? Output.one("elsewhere", value) : Output.one("out", value)));
+    List<ConsumerRecord<String, byte[]>> outputs = read("out", 5);
+    List<ConsumerRecord<String, byte[]>> letters = read("in.dlq", 1);
+    assertEquals(5, outputs.size());
+    assertEquals(1, letters.size());
+    List<ConsumerRecord<String, byte[]>> all = new ArrayList<>(outputs);
+    all.addAll(letters);
+    for (ConsumerRecord<String, byte[]> record : all) {
+      int i = sequence(record.value());
+      assertEquals(traceparent.replace("01", "0" + i), header(record, "traceparent"));
+      assertEquals("vendor=" + i, header(record, "tracestate"));
+      assertEquals(null, record.headers().lastHeader("private"));
+    }
+    assertEquals(4, sequence(letters.get(0).value()));
+    assertEquals(6, sent.size());
+  }
+
   private String deployCounter(StreamConfig config) throws Exception {
     StreamState state = StreamState.of(config, UnaryOperator.identity());
     KeyValueStore<byte[]> counts = state.stores().open("counts", StateCodec.BYTES);

@@ -16,6 +16,14 @@ final class TestInputs {
 
   /** Sends {@code count} records to {@code in}; returns their values in send order. */
   static List<String> produce(String bootstrap, int count) {
+    return produce(bootstrap, count, i -> List.of());
+  }
+
+  /** As {@link #produce(String, int)}, the i-th record with {@code headers.apply(i)}. */
+  static List<String> produce(
+      String bootstrap,
+      int count,
+      java.util.function.IntFunction<List<org.apache.kafka.common.header.Header>> headers) {
     List<String> values = new ArrayList<>();
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
@@ -26,7 +34,9 @@ final class TestInputs {
         String key = "k" + (i % 8);
         String value = key + ":" + i;
         values.add(value);
-        producer.send(new ProducerRecord<>("in", key, value.getBytes(StandardCharsets.UTF_8)));
+        producer.send(
+            new ProducerRecord<>(
+                "in", null, key, value.getBytes(StandardCharsets.UTF_8), headers.apply(i)));
       }
       producer.flush();
     }
