@@ -65,6 +65,32 @@ class RecordReplayTest {
   }
 
   @Test
+  void recordsOnlyTheNamedPartitionsAndOffsetRange() throws Exception {
+    produce("source", 600, 0);
+    Path file = dir.resolve("source.avro");
+    Recorder.Request request =
+        new Recorder.Request(
+            "source",
+            List.of(1),
+            "5",
+            "20",
+            file,
+            Recorder.Mode.CREATE,
+            CodecFactory.deflateCodec(6));
+    new Recorder(client()).record(request, QUIET);
+    List<Long> offsets = new ArrayList<>();
+    try (RecordingReader reader = RecordingReader.open(file)) {
+      for (RecordedRecord r : reader) {
+        assertEquals(1, r.partition());
+        offsets.add(r.offset());
+      }
+      assertEquals(
+          Map.of(1, new RecordingManifest.OffsetRange(5, 20)), reader.manifest().partitions());
+    }
+    assertEquals(java.util.stream.LongStream.range(5, 20).boxed().toList(), offsets);
+  }
+
+  @Test
   void refusesToOverwriteAFileUnlessAsked() throws Exception {
     produce("source", 10, 0);
     Path file = dir.resolve("source.avro");
