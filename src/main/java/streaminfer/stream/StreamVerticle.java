@@ -28,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -79,6 +80,8 @@ public final class StreamVerticle extends VerticleBase {
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
   private StreamMetrics.Binding clientMetrics = StreamMetrics.Binding.NONE;
+  // Read once at start, on a worker thread; then only on the event loop.
+  private volatile OutputSizeLimits sizeLimits = OutputSizeLimits.NONE;
   private int inFlight;
   private boolean paused;
   private boolean stopping;
@@ -185,7 +188,20 @@ public final class StreamVerticle extends VerticleBase {
       metadata.add(producer.partitionsFor(topic));
     }
     metadata.add(producer.partitionsFor(config.deadLetterTopic()));
-    Future<?> ready = Future.all(metadata);
+    Future<?> ready =
+        Future.all(metadata)
+            .compose(
+                known ->
+                    vertx.executeBlocking(
+                        () -> {
+                          sizeLimits =
+                              OutputSizeLimits.fetch(
+                                  config.bootstrapServers(),
+                                  config.clientOverrides(),
+                                  producerConfig(),
+                                  config.outputTopics());
+                          return null;
+                        }));
     if (exactlyOnce()) {
       transactions = new Transactions(producer.unwrap(), config.inputTopic());
       ready = ready.compose(known -> Future.fromCompletionStage(transactions.begin(), context));
@@ -424,6 +440,9 @@ public final class StreamVerticle extends VerticleBase {
         continue;
       }
       Throwable failure = slot.failure() != null ? slot.failure() : undeclared(slot.outputs());
+      if (failure == null) {
+        failure = oversized(slot);
+      }
       if (failure == null && slot.outputs().isEmpty()) {
         metrics.skipped();
         acknowledged(partition, lane, slot);
@@ -439,6 +458,18 @@ public final class StreamVerticle extends VerticleBase {
         sendDeadLetter(partition, lane, slot);
       }
     }
+  }
+
+  private RecordTooLargeException oversized(PartitionLane.Slot slot) {
+    for (Output output : slot.outputs()) {
+      String key = output.key() == null ? slot.key : output.key();
+      RecordTooLargeException refused =
+          sizeLimits.check(output.topic(), key, output.value(), slot.trace);
+      if (refused != null) {
+        return refused;
+      }
+    }
+    return null;
   }
 
   private UndeclaredTopicException undeclared(List<Output> outputs) {
