@@ -300,8 +300,9 @@ public final class Engine implements AutoCloseable {
   private static void describe(PrometheusMeterRegistry registry, ModelSession session) {
     String model = session.metadata().name();
     String version = Integer.toString(session.metadata().version());
+    // An _info metric: the labels are the information, the value is always 1.
     registry.gauge(
-        "streaminfer.model.device",
+        "streaminfer.model.info",
         List.of(
             io.micrometer.core.instrument.Tag.of("model", model),
             io.micrometer.core.instrument.Tag.of("version", version),
