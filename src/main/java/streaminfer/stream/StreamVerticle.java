@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,7 +70,12 @@ public final class StreamVerticle extends VerticleBase {
   private static final long DEFAULT_TRANSACTION_TIMEOUT_MILLIS = 10_000;
 
   private final StreamConfig config;
-  private final RecordProcessor processor;
+  // Replaced on the event loop (a model version swap): records dispatched after go to the new one.
+  private RecordProcessor processor;
+  // Per processor, the records dispatched to it and not finished; a replaced one is retired (its
+  // promise completed) when its count reaches zero.
+  private final Map<RecordProcessor, Integer> unfinishedPerProcessor = new IdentityHashMap<>();
+  private final Map<RecordProcessor, Promise<RecordProcessor>> retiring = new IdentityHashMap<>();
   private final StreamState state;
   private final StreamMetrics metrics;
   private final Map<TopicPartition, PartitionLane> lanes = new HashMap<>();
@@ -366,9 +372,11 @@ public final class StreamVerticle extends VerticleBase {
       processing.add(slot);
     }
     slot.dispatched();
+    RecordProcessor used = processor;
+    unfinishedPerProcessor.merge(used, 1, Integer::sum);
     CompletionStage<List<Output>> result;
     try {
-      result = processor.process(partition.getPartition(), slot.key, slot.value());
+      result = used.process(partition.getPartition(), slot.key, slot.value());
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
@@ -376,6 +384,7 @@ public final class StreamVerticle extends VerticleBase {
         (outputs, failure) ->
             context.runOnContext(
                 v -> {
+                  finishedIn(used);
                   processing.remove(slot);
                   if (slot.finish(outputs, failure)) {
                     sendReady(partition, lane);
@@ -387,6 +396,38 @@ public final class StreamVerticle extends VerticleBase {
                         slot.offset);
                   }
                 }));
+  }
+
+  /**
+   * Hands every record dispatched from now on to {@code next}, a processor of another model
+   * version: since a partition's records are dispatched in offset order, each partition switches at
+   * one offset. Completes with the replaced processor once every record it was given has finished,
+   * when it may be closed.
+   */
+  public Future<RecordProcessor> replaceProcessor(RecordProcessor next) {
+    Promise<RecordProcessor> retired = Promise.promise();
+    context.runOnContext(
+        v -> {
+          RecordProcessor previous = processor;
+          processor = next;
+          if (unfinishedPerProcessor.getOrDefault(previous, 0) == 0) {
+            retired.complete(previous);
+          } else {
+            retiring.put(previous, retired);
+          }
+        });
+    return retired.future();
+  }
+
+  private void finishedIn(RecordProcessor used) {
+    int left = unfinishedPerProcessor.merge(used, -1, Integer::sum);
+    if (left == 0) {
+      unfinishedPerProcessor.remove(used);
+      Promise<RecordProcessor> retired = retiring.remove(used);
+      if (retired != null) {
+        retired.complete(used);
+      }
+    }
   }
 
   /** Dead-letters, in offset order, every record its processor has not finished in time. */
