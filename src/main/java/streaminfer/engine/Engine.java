@@ -1,6 +1,7 @@
 package streaminfer.engine;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -187,6 +188,11 @@ public final class Engine implements AutoCloseable {
                         : Optional.of("halted: a dead letter could not be produced"));
         liveness.add(consuming);
         readiness.add(consuming);
+        Gauge.builder("streaminfer.pipeline.halted", stream, halted -> halted.healthy() ? 0 : 1)
+            .description(
+                "1 once the pipeline stopped consuming after a fatal produce or commit failure")
+            .tag("pipeline", settings.pipelines().get(i).name())
+            .register(registry);
         readiness.add(
             new HealthCheck(
                 pipeline + " group",

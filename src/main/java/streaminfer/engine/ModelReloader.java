@@ -78,6 +78,17 @@ final class ModelReloader implements AutoCloseable {
     this.served = new ArrayList<>(served);
     this.engineModels = engineModels;
     this.engineProcessors = engineProcessors;
+    // Present from the start, at 0, so that rules on them see a series before the first reload.
+    for (Served pipeline : served) {
+      for (String outcome : List.of("loaded", "failed")) {
+        registry.counter(
+            "streaminfer.model.reloads",
+            "pipeline",
+            pipeline.pipeline().name(),
+            "outcome",
+            outcome);
+      }
+    }
   }
 
   /** Looks for newer versions and switches to each that loads; blocks while one loads. */
