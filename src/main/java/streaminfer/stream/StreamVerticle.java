@@ -159,7 +159,9 @@ public final class StreamVerticle extends VerticleBase {
             LOG.debug("{}: consumer woken up to close", config.inputTopic());
           } else {
             metrics.consumerError();
-            LOG.error("{}: consumer error", config.inputTopic(), error);
+            LogContext.pipeline(
+                config.pipeline(),
+                () -> LOG.error("{}: consumer error", config.inputTopic(), error));
           }
         });
     consumer.partitionsRevokedHandler(this::onRevoked);
@@ -212,7 +214,19 @@ public final class StreamVerticle extends VerticleBase {
       transactions = new Transactions(producer.unwrap(), config.inputTopic());
       ready = ready.compose(known -> Future.fromCompletionStage(transactions.begin(), context));
     }
-    return ready.compose(known -> consumer.subscribe(config.inputTopic()));
+    return ready
+        .compose(known -> consumer.subscribe(config.inputTopic()))
+        .onSuccess(
+            subscribed ->
+                LogContext.pipeline(
+                    config.pipeline(),
+                    () ->
+                        LOG.info(
+                            "pipeline {} consumes {} as group {} ({})",
+                            config.pipeline(),
+                            config.inputTopic(),
+                            config.groupId(),
+                            config.delivery().configName())));
   }
 
   /** Drains: stops fetching, waits for in-flight records to be produced, commits, closes. */
@@ -228,11 +242,14 @@ public final class StreamVerticle extends VerticleBase {
         vertx.setTimer(
             config.drainTimeoutMillis(),
             id -> {
-              LOG.warn(
-                  "{}: {} records still in flight after {} ms; they will be redelivered",
-                  config.inputTopic(),
-                  inFlight,
-                  config.drainTimeoutMillis());
+              LogContext.pipeline(
+                  config.pipeline(),
+                  () ->
+                      LOG.warn(
+                          "{}: {} records still in flight after {} ms; they will be redelivered",
+                          config.inputTopic(),
+                          inFlight,
+                          config.drainTimeoutMillis()));
               drained.tryComplete();
             });
     return drained
@@ -452,11 +469,16 @@ public final class StreamVerticle extends VerticleBase {
           metrics.timedOut();
           recordsTimedOut++;
           lastTimeoutNanos = now;
-          LOG.warn(
-              "{}: offset {} not processed within {} ms; dead-lettering it",
+          LogContext.record(
+              config.pipeline(),
               partition,
               slot.offset,
-              config.recordTimeoutMillis());
+              () ->
+                  LOG.warn(
+                      "{}: offset {} not processed within {} ms; dead-lettering it",
+                      partition,
+                      slot.offset,
+                      config.recordTimeoutMillis()));
         }
       }
       if (lanes.get(partition) == lane) {
@@ -540,11 +562,16 @@ public final class StreamVerticle extends VerticleBase {
                     acknowledged(partition, lane, slot);
                   }
                 } else if (slot.refuse(sent.cause())) {
-                  LOG.warn(
-                      "{}: an output of offset {} could not be produced; dead-lettering the input",
+                  LogContext.record(
+                      config.pipeline(),
                       partition,
                       slot.offset,
-                      sent.cause());
+                      () ->
+                          LOG.warn(
+                              "{}: an output of offset {} could not be produced; dead-lettering the input",
+                              partition,
+                              slot.offset,
+                              sent.cause()));
                   sendDeadLetter(partition, lane, slot);
                 }
                 closeTransactionIfQuiet();
@@ -604,10 +631,13 @@ public final class StreamVerticle extends VerticleBase {
    */
   private void halt(Throwable cause) {
     if (fatal == null) {
-      LOG.error(
-          "{}: a dead letter could not be produced; the pipeline stops consuming",
-          config.inputTopic(),
-          cause);
+      LogContext.pipeline(
+          config.pipeline(),
+          () ->
+              LOG.error(
+                  "{}: a dead letter could not be produced; the pipeline stops consuming",
+                  config.inputTopic(),
+                  cause));
       fatal = cause;
       hold();
     }
@@ -634,10 +664,13 @@ public final class StreamVerticle extends VerticleBase {
             records -> {
               if (!records.isEmpty()) {
                 // Cannot happen: every assigned partition is paused for a keep-alive poll.
-                LOG.error(
-                    "{}: {} records returned while paused; they will be redelivered",
-                    config.inputTopic(),
-                    records.size());
+                LogContext.pipeline(
+                    config.pipeline(),
+                    () ->
+                        LOG.error(
+                            "{}: {} records returned while paused; they will be redelivered",
+                            config.inputTopic(),
+                            records.size()));
               }
             });
   }
@@ -721,11 +754,14 @@ public final class StreamVerticle extends VerticleBase {
         });
     if (failure != null) {
       metrics.commitFailed();
-      LOG.error(
-          "{}: a transaction could not be committed; the pipeline stops consuming, and its"
-              + " uncommitted records are read again by the partitions' next owner",
-          config.inputTopic(),
-          failure);
+      LogContext.pipeline(
+          config.pipeline(),
+          () ->
+              LOG.error(
+                  "{}: a transaction could not be committed; the pipeline stops consuming, and its"
+                      + " uncommitted records are read again by the partitions' next owner",
+                  config.inputTopic(),
+                  failure));
       if (fatal == null) {
         fatal = failure;
         hold();
@@ -846,10 +882,13 @@ public final class StreamVerticle extends VerticleBase {
             done -> {
               if (done.succeeded()) {
                 if (commitFailureStreak > 0) {
-                  LOG.info(
-                      "{}: commits succeed again after {} failures",
-                      config.inputTopic(),
-                      commitFailureStreak);
+                  LogContext.pipeline(
+                      config.pipeline(),
+                      () ->
+                          LOG.info(
+                              "{}: commits succeed again after {} failures",
+                              config.inputTopic(),
+                              commitFailureStreak));
                 }
                 commitFailureStreak = 0;
                 return;
@@ -857,11 +896,14 @@ public final class StreamVerticle extends VerticleBase {
               metrics.commitFailed();
               // Once per streak: a broker away for a while fails every commit interval.
               if (commitFailureStreak++ == 0) {
-                LOG.warn(
-                    "{}: commit failed; retried every {} ms, logged again once one succeeds",
-                    config.inputTopic(),
-                    config.commitIntervalMillis(),
-                    done.cause());
+                LogContext.pipeline(
+                    config.pipeline(),
+                    () ->
+                        LOG.warn(
+                            "{}: commit failed; retried every {} ms, logged again once one succeeds",
+                            config.inputTopic(),
+                            config.commitIntervalMillis(),
+                            done.cause()));
               } else {
                 LOG.debug("{}: commit failed again", config.inputTopic(), done.cause());
               }
