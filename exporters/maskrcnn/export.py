@@ -1,0 +1,2 @@
+def export(work_dir, out_dir, version):
+    raise NotImplementedError
