@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import streaminfer.batch.BatchConfig;
 import streaminfer.bench.Backlog;
 import streaminfer.bench.BenchSettings;
+import streaminfer.bench.LiveCameras;
 import streaminfer.bench.RawOrt;
 import streaminfer.bench.Throughput;
 import streaminfer.codec.AvroCodec;
@@ -41,6 +42,9 @@ import streaminfer.v1.Frame;
  * skipped and missing frames), then the engine saturated by a backlog of 4 streams.
  */
 public final class FramesBenchmark {
+  private static final AvroCodec<Detections> DETECTIONS =
+      AvroCodec.forType(Detections.class, WriterSchemas.v1());
+
   /** What to run. */
   public record Options(
       String bootstrap,
@@ -224,9 +228,11 @@ public final class FramesBenchmark {
               options.bootstrap(),
               prefix + "detections",
               "bench-reader-" + prefix + "detections",
+              DETECTIONS,
+              Detections::getCaptureTimeMicros,
               detected -> {
                 latencies.add(detected.latencyMillis());
-                Detections frame = detected.detections();
+                Detections frame = detected.value();
                 List<SceneObject> objects = truth.get(frame.getStreamId() + "#" + frame.getSeq());
                 if (objects != null) {
                   recall.add(objects, frame.getDetections());
