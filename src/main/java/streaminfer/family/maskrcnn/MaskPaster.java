@@ -63,17 +63,19 @@ public record MaskPaster(int maskSize, int padding, float threshold) {
       rle.run(false, fromY);
       for (int y = fromY; y < toY; y++) {
         int row = (int) (y - top);
-        float value =
-            rows.weight0[row]
-                    * (columns.weight0[column]
-                            * padded(masks, offset, rows.index0[row], columns.index0[column])
-                        + columns.weight1[column]
-                            * padded(masks, offset, rows.index0[row], columns.index1[column]))
-                + rows.weight1[row]
-                    * (columns.weight0[column]
-                            * padded(masks, offset, rows.index1[row], columns.index0[column])
-                        + columns.weight1[column]
-                            * padded(masks, offset, rows.index1[row], columns.index1[column]));
+        int r0 = rows.index0[row];
+        int r1 = rows.index1[row];
+        int c0 = columns.index0[column];
+        int c1 = columns.index1[column];
+        float w0 = columns.weight0[column];
+        float w1 = columns.weight1[column];
+        float h0 = rows.weight0[row];
+        float h1 = rows.weight1[row];
+        // PyTorch's CPU kernel interpolates down each column first, then across: the same float
+        // operations in the same order, or values at the threshold would round differently.
+        float first = h0 * padded(masks, offset, r0, c0) + h1 * padded(masks, offset, r1, c0);
+        float second = h0 * padded(masks, offset, r0, c1) + h1 * padded(masks, offset, r1, c1);
+        float value = w0 * first + w1 * second;
         rle.pixel(value >= threshold);
       }
       rle.run(false, height - toY);

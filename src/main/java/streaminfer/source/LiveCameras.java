@@ -1,4 +1,4 @@
-package streaminfer.bench;
+package streaminfer.source;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,9 +15,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import streaminfer.bench.Backlog;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
-import streaminfer.source.SyntheticCameras;
 import streaminfer.v1.Frame;
 
 /**
