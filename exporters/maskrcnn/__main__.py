@@ -66,10 +66,10 @@ def _parser():
     group = training.add_argument_group("data")
     group.add_argument("--frame-size", type=int, default=SceneConfig().width,
                        help="side of the square source frames in pixels")
-    group.add_argument("--min-size", type=float, default=0.1,
+    group.add_argument("--min-size", type=float, default=0.12,
                        help="smallest shape, circumscribed diameter as a fraction of the frame")
-    group.add_argument("--train-scenes", type=int, default=2000)
-    group.add_argument("--test-scenes", type=int, default=300)
+    group.add_argument("--train-scenes", type=int, default=1000)
+    group.add_argument("--test-scenes", type=int, default=200)
     group = training.add_argument_group("model and optimiser")
     group.add_argument("--input-size", type=int, default=defaults.input_size,
                        help="side of the network input; the frame is resized to it")

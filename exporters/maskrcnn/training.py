@@ -22,9 +22,9 @@ MASK_THRESHOLD = 0.5
 
 @dataclass(frozen=True)
 class TrainingConfig:
-    input_size: int = 128
+    input_size: int = 96
     width: int = 48
-    steps: int = 1200
+    steps: int = 1000
     batch_size: int = 8
     learning_rate: float = 2e-3
     warmup_steps: int = 100
