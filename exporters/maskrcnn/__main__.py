@@ -3,7 +3,9 @@
 ``train`` trains the shipped Mask R-CNN (RoIAlign) and, unless ``--ablation-steps 0``, the
 paper's RoIAlign vs RoIPool ablation: the same model with RoIPool in both heads, same data, seed
 and budget. With two or more threads the two runs train at once in two processes, each with half
-the threads. ``all`` runs train, export and report, for ``make models``.
+the threads. ``--init-from`` continues an earlier run's weights with a fresh schedule (the shipped model:
+1,000 steps with the ablation, then 1,000 more from there). ``all`` runs train, export and
+report, for ``make models``.
 """
 
 import argparse
@@ -13,7 +15,7 @@ from dataclasses import replace
 
 import torch
 
-from exporters.common.checkpoint import save_run
+from exporters.common.checkpoint import load_metrics, save_run
 from exporters.common.cli import build_parser, run
 from exporters.maskrcnn.training import TrainingConfig, train_variant
 from exporters.shapes.scenes import SceneConfig
@@ -37,7 +39,8 @@ def train(args):
     scenes = scene_config(args)
     training = TrainingConfig(input_size=args.input_size, width=args.width, steps=args.steps,
                               batch_size=args.batch_size, learning_rate=args.learning_rate,
-                              warmup_steps=min(args.warmup_steps, args.steps), seed=args.seed)
+                              warmup_steps=min(args.warmup_steps, args.steps), seed=args.seed,
+                              init_from=args.init_from)
     sizes = {"train": args.train_scenes, "test": args.test_scenes}
     jobs = [("align", training)]
     if args.ablation_steps > 0:
@@ -52,11 +55,21 @@ def train(args):
     else:
         results = [train_variant(name, config, scenes, sizes, threads) for name, config in jobs]
     (_, weights, metrics), variants = results[0], results[1:]
-    metrics["ablation"] = {
-        "steps": args.ablation_steps,
-        "variants": {"align": {key: metrics[key] for key in ("test", "training_seconds")},
-                     **{name: variant for name, _, variant in variants}},
-    }
+    if variants or not args.init_from:
+        metrics["ablation"] = {
+            "steps": args.ablation_steps,
+            "variants": {"align": {key: metrics[key] for key in ("test", "training_seconds")},
+                         **{name: variant for name, _, variant in variants}},
+        }
+    else:
+        # A warm-started run keeps the ablation of the run it started from.
+        metrics["ablation"] = load_metrics(args.init_from)["ablation"]
+    if args.init_from:
+        earlier = load_metrics(args.init_from)
+        metrics["warm_start"] = {"from": args.init_from, "steps": earlier["training"]["steps"],
+                                 "learning_rate": earlier["training"]["learning_rate"],
+                                 "training_seconds": earlier["training_seconds"],
+                                 "test": earlier["test"]}
     save_run(args.work, weights, {"scenes": scenes, "training": training}, sizes, metrics)
 
 
@@ -78,6 +91,9 @@ def _parser():
     group.add_argument("--batch-size", type=int, default=defaults.batch_size)
     group.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
     group.add_argument("--warmup-steps", type=int, default=defaults.warmup_steps)
+    group.add_argument("--init-from", default="",
+                       help="work directory of an earlier run to start from (warm start); with "
+                            "--ablation-steps 0 its ablation is kept")
     group.add_argument("--ablation-steps", type=int, default=defaults.steps,
                        help="steps of the RoIPool variant; 0 skips the ablation")
     return build_parser("python -m exporters.maskrcnn", __doc__, DEFAULT_WORK_DIR,

@@ -9,6 +9,7 @@ import torch
 from torchvision.models.detection.image_list import ImageList
 from torchvision.models.detection.roi_heads import paste_masks_in_image
 
+from exporters.common.checkpoint import load_run
 from exporters.common.seeding import seed_everything
 from exporters.maskrcnn.evaluation import coco_ap
 from exporters.maskrcnn.model import NUM_CLASSES, build_mask_rcnn
@@ -32,6 +33,8 @@ class TrainingConfig:
     pooler: str = "align"
     detections_per_image: int = 20
     seed: int = 0
+    # Warm start: the work directory of an earlier run whose weights training starts from.
+    init_from: str = ""
 
 
 def build_model(config):
@@ -43,6 +46,8 @@ def train_mask_rcnn(train, config, on_progress=lambda step, losses: None, progre
     """Adam, linear warm-up then cosine decay, horizontal flips; returns (model, loss history)."""
     seed_everything(config.seed)
     model = build_model(config)
+    if config.init_from:
+        model.load_state_dict(load_run(config.init_from)["weights"])
     optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda step: _rate(step, config))
     rng = np.random.default_rng([config.seed, 11])
