@@ -135,7 +135,7 @@ def _plot_samples(model, scenes, input_size, path):
     import matplotlib.pyplot as plt
 
     raw = detect(model, preprocess(np.stack([s.image for s in scenes]), input_size))
-    figure, axes = plt.subplots(1, len(scenes), figsize=(3 * len(scenes), 3.2), dpi=100)
+    figure, axes = plt.subplots(1, len(scenes), figsize=(2.4 * len(scenes), 2.6), dpi=80)
     for axis, scene, found in zip(np.atleast_1d(axes), scenes, raw):
         height, width = scene.image.shape[:2]
         boxes, masks = paste(found, input_size, height, width)
