@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.compare.ResultComparator;
 import streaminfer.config.ConfigNode;
 import streaminfer.family.DemoSource;
 import streaminfer.family.FamilyContext;
@@ -13,6 +14,7 @@ import streaminfer.family.ModelRole;
 import streaminfer.family.TopicSpec;
 import streaminfer.family.frames.FrameImageDecoder;
 import streaminfer.family.maskrcnn.tools.MaskrcnnBenchCommand;
+import streaminfer.family.maskrcnn.tools.SegmentationsComparator;
 import streaminfer.pipeline.BatchedModel;
 import streaminfer.pipeline.ModelPipeline;
 import streaminfer.runtime.ModelMetadata;
@@ -92,5 +94,10 @@ public final class MaskrcnnModule implements FamilyModule<MaskrcnnSettings> {
   @Override
   public List<Object> benchCommands() {
     return List.of(new MaskrcnnBenchCommand());
+  }
+
+  @Override
+  public List<ResultComparator<?>> resultComparators() {
+    return List.of(new SegmentationsComparator());
   }
 }
