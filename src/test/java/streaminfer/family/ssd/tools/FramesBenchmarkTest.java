@@ -54,7 +54,10 @@ class FramesBenchmarkTest {
     while (rounds.find()) {
       seen++;
       double ratio = Double.parseDouble(rounds.group(3));
-      assertTrue(ratio > 0 && ratio < 200, "round " + rounds.group(1) + ": " + ratio + "%");
+      // A ratio, not a performance claim: raw ORT and the engine share a machine that other
+      // work may slow at any moment (a starved raw run makes the engine look faster than it).
+      assertTrue(
+          ratio > 0 && Double.isFinite(ratio), "round " + rounds.group(1) + ": " + ratio + "%");
     }
     assertEquals(2, seen, report);
     assertTrue(report.contains("mean of rounds"), report);
