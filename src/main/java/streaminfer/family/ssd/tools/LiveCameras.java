@@ -30,8 +30,11 @@ final class LiveCameras {
   private static final AvroCodec<Detections> DETECTIONS =
       AvroCodec.forType(Detections.class, WriterSchemas.v1());
 
-  /** A detection read back, with the milliseconds from its frame's capture to its output. */
-  record Detected(Detections detections, double latencyMillis) {}
+  /**
+   * A detection read back, with the milliseconds from its frame's capture to its output and the
+   * output's broker timestamp (epoch milliseconds).
+   */
+  record Detected(Detections detections, double latencyMillis, long outputMillis) {}
 
   private LiveCameras() {}
 
@@ -103,7 +106,8 @@ final class LiveCameras {
                     onDetected.accept(
                         new Detected(
                             detections,
-                            record.timestamp() - detections.getCaptureTimeMicros() / 1000.0));
+                            record.timestamp() - detections.getCaptureTimeMicros() / 1000.0,
+                            record.timestamp()));
                   }
                 }
               }
