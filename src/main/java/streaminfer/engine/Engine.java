@@ -225,7 +225,8 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  private static StreamConfig streamConfig(EngineSettings settings, PipelineSettings pipeline) {
+  /** The stream layer's configuration of one pipeline, as the engine runs it. */
+  public static StreamConfig streamConfig(EngineSettings settings, PipelineSettings pipeline) {
     return new StreamConfig(
         pipeline.name(),
         settings.bootstrapServers(),
@@ -245,7 +246,7 @@ public final class Engine implements AutoCloseable {
    * Runs the family's sample records through a stateless pipeline before it consumes, timed and
    * logged; the models themselves were warmed up when they loaded.
    */
-  private static void warmUp(
+  static void warmUp(
       EngineSettings settings, PipelineSettings pipeline, RecordProcessor processor) {
     if (!(processor instanceof Warmable warmable) || pipeline.warmup().runs() == 0) {
       return;
@@ -275,7 +276,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Decoding and preprocessing threads shared by the pipelines whose inputs are costly. */
-  private static ExecutorService preprocessingPool() {
+  static ExecutorService preprocessingPool() {
     AtomicInteger count = new AtomicInteger();
     return Executors.newFixedThreadPool(
         Runtime.getRuntime().availableProcessors(),
@@ -286,7 +287,7 @@ public final class Engine implements AutoCloseable {
         });
   }
 
-  private static void loadSchemas(WriterSchemas schemas, java.nio.file.Path directory) {
+  static void loadSchemas(WriterSchemas schemas, java.nio.file.Path directory) {
     try {
       LOG.info(
           "accepting {} writer schemas from {}",
