@@ -33,7 +33,7 @@ public final class BenchPlot {
             .max()
             .orElse(1);
     // Bars beyond 4x the lowest ceiling are clipped (raw ORT can be far above the rest).
-    double scale = Math.min(largest, 4.0);
+    double axisMax = Math.min(largest, 4.0);
     StringBuilder body = new StringBuilder();
     int y = 40;
     for (Ceilings row : rows) {
@@ -47,15 +47,15 @@ public final class BenchPlot {
                 ceiling.getKey(),
                 ceiling.getValue(),
                 row.minimum(),
-                scale,
+                axisMax,
                 COLOURS[colour]);
         colour = Math.min(colour + 1, COLOURS.length - 1);
       }
-      y = bar(body, y, "engine", row.engine(), row.minimum(), scale, "#e6550d");
+      y = bar(body, y, "engine", row.engine(), row.minimum(), axisMax, "#e6550d");
       y += GROUP_GAP;
     }
     int width = LEFT + BAR_WIDTH + 170;
-    double full = LEFT + BAR_WIDTH / scale;
+    double full = LEFT + BAR_WIDTH / axisMax;
     StringBuilder svg = new StringBuilder();
     svg.append(
         String.format(
@@ -86,10 +86,10 @@ public final class BenchPlot {
       String label,
       double rate,
       double minimum,
-      double scale,
+      double axisMax,
       String colour) {
     double share = rate / minimum;
-    double length = BAR_WIDTH * Math.min(share, scale) / scale;
+    double length = BAR_WIDTH * Math.min(share, axisMax) / axisMax;
     out.append(text(LEFT - 110, y + BAR_HEIGHT - 4, escape(label), "normal"));
     out.append(
         String.format(
