@@ -42,6 +42,19 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   double seconds;
 
   @Option(
+      names = "--min-records",
+      defaultValue = "3000",
+      description = "At least this many records per phase (default: ${DEFAULT-VALUE}).")
+  long minRecords;
+
+  @Option(
+      names = "--engine-process",
+      description =
+          "Run the engine phase as its own `serve` process, as a user deploys it (with"
+              + " --bootstrap: a broker process of its own too).")
+  boolean engineProcess;
+
+  @Option(
       names = "--max-records",
       defaultValue = "40000",
       description = "At most this many records per phase (default: ${DEFAULT-VALUE}).")
@@ -73,8 +86,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String command =
-        "streaminfer bench pipelines "
-            + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        "streaminfer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     broker.run(
         bootstrap ->
             new PipelineBenchmark(
@@ -82,12 +94,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                         config,
                         pipelines,
                         seconds,
+                        minRecords,
                         maxRecords,
                         rawSeconds,
                         rounds,
                         broker.partitions(),
                         outDir,
                         Optional.ofNullable(docs),
+                        engineProcess,
                         command.strip()),
                     System.out)
                 .run(bootstrap));

@@ -54,11 +54,13 @@ public final class PipelineBenchmark {
   public static final String IN_PROCESS = "in process";
   public static final String PASS_THROUGH = "Kafka pass-through";
   private static final Duration PHASE_DEADLINE = Duration.ofMinutes(10);
-  private static final int PROBE_RECORDS = 200;
+  private static final int PROBE_RECORDS = 500;
 
   /**
    * @param pipelines the configured pipelines to measure; empty: every one with a demo feed
    * @param secondsPerPhase a phase's records are sized to take about this long in process
+   * @param engineProcess run the engine phase as its own {@code serve} process (as deployed), not
+   *     in this JVM
    * @param docs the markdown file whose generated section (and plot beside it) is rewritten
    * @param command the command line, printed with the table
    */
@@ -66,12 +68,14 @@ public final class PipelineBenchmark {
       Path config,
       List<String> pipelines,
       double secondsPerPhase,
+      long minRecords,
       long maxRecords,
       double rawOrtSeconds,
       int rounds,
       int partitions,
       Path outDir,
       Optional<Path> docs,
+      boolean engineProcess,
       String command) {}
 
   /** An in-process phase: the throughput (outputs), and what the outputs were. */
@@ -159,7 +163,7 @@ public final class PipelineBenchmark {
       double inputsPerSecond = probe.inputs() / probe.throughput().seconds();
       long count =
           Math.max(
-              PROBE_RECORDS,
+              options.minRecords(),
               Math.min(
                   options.maxRecords(), Math.round(inputsPerSecond * options.secondsPerPhase())));
       List<Backlog.Keyed> records = generate(demo, PROBE_RECORDS, count);
@@ -244,19 +248,25 @@ public final class PipelineBenchmark {
           String.format(
               java.util.Locale.ROOT,
               "`%s`: %d records per phase, %d output(s) of %d bytes each, %.2f main-model rows per"
-                  + " output, engine mean batch %.1f.",
+                  + " output, engine mean batch %s.",
               name,
               count,
               outputsPerInput,
               bytesPerOutput,
               rowsPerOutput,
-              mean(batches)));
+              Double.isNaN(mean(batches))
+                  ? "n/a (a serve process)"
+                  : String.format(java.util.Locale.ROOT, "%.1f", mean(batches))));
       return Optional.of(result);
     }
   }
 
   /** The pipeline alone from the configuration, on topics of its own, every input served. */
   private EngineSettings settings(String bootstrap, String pipeline, String prefix) {
+    return loader.read(tree(bootstrap, pipeline, prefix));
+  }
+
+  private ObjectNode tree(String bootstrap, String pipeline, String prefix) {
     ObjectNode tree = loader.tree(Optional.of(options.config()));
     ConfigTree.selectPipelines(tree, List.of(pipeline));
     ConfigTree.setKafka(tree, "bootstrap.servers", bootstrap);
@@ -268,7 +278,10 @@ public final class PipelineBenchmark {
     ConfigTree.set(tree, "topics.partitions", Integer.toString(options.partitions()));
     // A backlog is old by the time it is served: live mode would skip it.
     ConfigTree.setInEveryPipeline(tree, "maxInputAgeMillis", "0");
-    return loader.read(tree);
+    // Relative paths (models) resolved here, so a serve process elsewhere finds the same files.
+    ConfigTree.set(
+        tree, "models.dir", loader.read(tree.deepCopy()).modelsDir().toAbsolutePath().toString());
+    return tree;
   }
 
   private static List<Backlog.Keyed> generate(DemoSource demo, long first, long count) {
@@ -362,7 +375,7 @@ public final class PipelineBenchmark {
     }
     // Rows per second to outputs per second.
     return new Throughput(
-        label + " (" + best.phase() + ")",
+        label + ", batch " + best.phase().substring(best.phase().lastIndexOf(' ') + 1),
         Math.round(best.records() / rowsPerOutput),
         best.seconds(),
         best.cpuSeconds());
@@ -416,8 +429,8 @@ public final class PipelineBenchmark {
       String label,
       double[] meanBatch)
       throws Exception {
-    EngineSettings settings =
-        settings(bootstrap, name, "bench-pl-" + name + "-engine-" + round + "-");
+    String prefix = "bench-pl-" + name + "-engine-" + round + "-";
+    EngineSettings settings = settings(bootstrap, name, prefix);
     PipelineSettings served = settings.pipelines().get(0);
     String output = served.outputTopics().values().iterator().next();
     long expected = (long) outputsPerInput * records.size();
@@ -425,10 +438,22 @@ public final class PipelineBenchmark {
       backlog.fill(served.inputTopic(), output, records.size(), i -> records.get((int) i), true);
       List<String> topics = new ArrayList<>(served.outputTopics().values());
       topics.add(0, served.inputTopic());
-      try (Engine engine = Engine.start(settings)) {
-        Throughput row = backlog.timeUntil(label, output, expected / 10, expected, PHASE_DEADLINE);
-        meanBatch[0] = engine.metrics().get(0).meanBatchSize();
-        return row;
+      try {
+        if (options.engineProcess()) {
+          try (EngineProcess engine = EngineProcess.start(tree(bootstrap, name, prefix))) {
+            meanBatch[0] = Double.NaN;
+            out.printf(
+                "%s: serve ready in %.1f s (log %s)%n", label, engine.readySeconds(), engine.log());
+            return backlog.timeUntil(
+                label + " (serve process)", output, expected / 10, expected, PHASE_DEADLINE);
+          }
+        }
+        try (Engine engine = Engine.start(settings)) {
+          Throughput row =
+              backlog.timeUntil(label, output, expected / 10, expected, PHASE_DEADLINE);
+          meanBatch[0] = engine.metrics().get(0).meanBatchSize();
+          return row;
+        }
       } finally {
         backlog.delete(topics.toArray(String[]::new));
       }
