@@ -43,8 +43,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--min-records",
-      defaultValue = "3000",
-      description = "At least this many records per phase (default: ${DEFAULT-VALUE}).")
+      defaultValue = "5000",
+      description =
+          "At least this many records per phase, and five times what may be in flight"
+              + " (default: ${DEFAULT-VALUE}).")
   long minRecords;
 
   @Option(

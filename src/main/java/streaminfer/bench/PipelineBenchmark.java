@@ -161,9 +161,11 @@ public final class PipelineBenchmark {
       InProcessRun probe =
           inProcess(offline, served, generate(demo, 0, PROBE_RECORDS), name + " probe");
       double inputsPerSecond = probe.inputs() / probe.throughput().seconds();
+      // At least five times what may be in flight: with fewer, every record would start at once
+      // and finish in one burst, and the clock would time the burst, not the steady state.
       long count =
           Math.max(
-              options.minRecords(),
+              Math.max(options.minRecords(), 5L * served.maxInFlightRecords()),
               Math.min(
                   options.maxRecords(), Math.round(inputsPerSecond * options.secondsPerPhase())));
       List<Backlog.Keyed> records = generate(demo, PROBE_RECORDS, count);
@@ -230,7 +232,26 @@ public final class PipelineBenchmark {
         }
       }
       Map<String, Double> ceilings = new LinkedHashMap<>();
-      for (String ceiling : List.of(RAW_ORT, IN_PROCESS, PASS_THROUGH)) {
+      // Raw ORT of the main model bounds the pipeline only where an output is one main-model row;
+      // where it is several (a dialogue: one row per word, on inputs of other shapes than the
+      // golden rows raw ORT runs), the figure is printed but is no ceiling.
+      boolean rawIsCeiling = Math.abs(rowsPerOutput - 1) < 0.01;
+      if (rawIsCeiling) {
+        ceilings.put(RAW_ORT, mean(rates.get(RAW_ORT)));
+      } else {
+        out.printf(
+            "%s: raw ORT %.1f outputs/s is no ceiling here (%.2f main-model rows per output)%n",
+            name, mean(rates.get(RAW_ORT)), rowsPerOutput);
+        notes.add(
+            String.format(
+                java.util.Locale.ROOT,
+                "`%s`: raw ORT of the main model alone, %.0f outputs/s (%.2f rows per output on"
+                    + " its golden rows), is not counted as a ceiling.",
+                name,
+                mean(rates.get(RAW_ORT)),
+                rowsPerOutput));
+      }
+      for (String ceiling : List.of(IN_PROCESS, PASS_THROUGH)) {
         ceilings.put(ceiling, mean(rates.get(ceiling)));
       }
       Ceilings result = new Ceilings(name, ceilings, mean(engine));
