@@ -11,7 +11,7 @@ import java.util.Map;
  * diff.
  */
 public final class BenchPlot {
-  private static final int LEFT = 210;
+  private static final int LEFT = 230;
   private static final int BAR_WIDTH = 420;
   private static final int BAR_HEIGHT = 16;
   private static final int GROUP_GAP = 18;
@@ -90,7 +90,7 @@ public final class BenchPlot {
       String colour) {
     double share = rate / minimum;
     double length = BAR_WIDTH * Math.min(share, axisMax) / axisMax;
-    out.append(text(LEFT - 110, y + BAR_HEIGHT - 4, escape(label), "normal"));
+    out.append(text(LEFT - 125, y + BAR_HEIGHT - 4, escape(label), "normal"));
     out.append(
         String.format(
             Locale.ROOT,
