@@ -466,7 +466,11 @@ public final class PipelineBenchmark {
             out.printf(
                 "%s: serve ready in %.1f s (log %s)%n", label, engine.readySeconds(), engine.log());
             return backlog.timeUntil(
-                label + " (serve process)", output, expected / 10, expected, PHASE_DEADLINE);
+                label + " (serve process; CPU: this client only)",
+                output,
+                expected / 10,
+                expected,
+                PHASE_DEADLINE);
           }
         }
         try (Engine engine = Engine.start(settings)) {
