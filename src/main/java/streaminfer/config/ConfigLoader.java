@@ -128,6 +128,7 @@ public final class ConfigLoader {
     ConfigNode models = root.child("models");
     Path modelsDir = Path.of(models.text("dir", "models"));
     Optional<Path> schemasDir = models.text("schemasDir").map(Path::of);
+    int modelPollSeconds = models.integer("pollSeconds", 0, 0, 86_400);
     models.rejectUnknownKeys();
     OpsSettings ops = ops(root.child("ops"));
     ConfigNode warmup = root.child("kafkaWarmup");
@@ -152,6 +153,7 @@ public final class ConfigLoader {
         ops,
         warmupTopic,
         warmupRecords,
+        modelPollSeconds,
         pipelines);
   }
 

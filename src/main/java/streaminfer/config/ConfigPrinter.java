@@ -46,7 +46,9 @@ public final class ConfigPrinter {
             "dir",
             settings.modelsDir().toString(),
             "schemasDir",
-            settings.schemasDir().map(Object::toString).orElse(null)));
+            settings.schemasDir().map(Object::toString).orElse(null),
+            "pollSeconds",
+            settings.modelPollSeconds()));
     root.put(
         "topics", map("prefix", settings.topicPrefix(), "partitions", settings.topicPartitions()));
     OpsSettings ops = settings.ops();

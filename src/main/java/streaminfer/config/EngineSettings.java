@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param kafkaWarmup a topic of the engine's own on which its Kafka clients are warmed up before
  *     the pipelines consume; empty: no such warm-up
  * @param kafkaWarmupRecords records produced to it and read back
+ * @param modelPollSeconds how often the model repository is looked at for new versions of the
+ *     models pipelines serve as {@code latest}; 0: never (the versions found at start are served)
  */
 public record EngineSettings(
     Map<String, String> kafka,
@@ -28,6 +30,7 @@ public record EngineSettings(
     OpsSettings ops,
     Optional<String> kafkaWarmup,
     int kafkaWarmupRecords,
+    int modelPollSeconds,
     List<PipelineSettings> pipelines) {
 
   public EngineSettings {
@@ -56,6 +59,7 @@ public record EngineSettings(
         ops,
         kafkaWarmup,
         kafkaWarmupRecords,
+        modelPollSeconds,
         pipelines);
   }
 }

@@ -63,6 +63,29 @@ public record PipelineSettings(
     return models.get(family.module().models().get(0).role());
   }
 
+  /** The same pipeline with its main model pinned to {@code version} (a hot reload's target). */
+  public PipelineSettings withMainModelVersion(int version) {
+    Map<String, ModelRef> pinned = new LinkedHashMap<>(models);
+    String main = family.module().models().get(0).role();
+    pinned.put(main, new ModelRef(pinned.get(main).name(), java.util.OptionalInt.of(version)));
+    return new PipelineSettings(
+        name,
+        family,
+        pinned,
+        inputTopic,
+        outputTopics,
+        deadLetterTopic,
+        groupId,
+        batch,
+        device,
+        tuning,
+        maxInputAge,
+        warmup,
+        recordTimeoutMillis,
+        delivery,
+        commitIntervalMillis);
+  }
+
   public int maxInFlightRecords() {
     return batch.queueCapacity();
   }

@@ -1,6 +1,7 @@
 package streaminfer.engine;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,7 @@ public final class Engine implements AutoCloseable {
   private final KafkaProbe probe;
   private final OpsServer ops;
   private final ExecutorService workers;
+  private final ModelReloader reloader;
 
   private Engine(
       Vertx vertx,
@@ -70,7 +73,8 @@ public final class Engine implements AutoCloseable {
       List<String> streamDeployments,
       KafkaProbe probe,
       OpsServer ops,
-      ExecutorService workers) {
+      ExecutorService workers,
+      ModelReloader reloader) {
     this.vertx = vertx;
     this.registry = registry;
     this.processMetrics = processMetrics;
@@ -81,6 +85,7 @@ public final class Engine implements AutoCloseable {
     this.streamDeployments = streamDeployments;
     this.probe = probe;
     this.ops = ops;
+    this.reloader = reloader;
     this.workers = workers;
   }
 
@@ -90,8 +95,10 @@ public final class Engine implements AutoCloseable {
     WriterSchemas schemas = WriterSchemas.v1();
     settings.schemasDir().ifPresent(directory -> loadSchemas(schemas, directory));
     ModelRepository repository = new ModelRepository(settings.modelsDir());
-    List<BatchedModel> models = new ArrayList<>();
-    List<RecordProcessor> processors = new ArrayList<>();
+    // A hot reload adds to and removes from these while the engine runs.
+    List<BatchedModel> models = new CopyOnWriteArrayList<>();
+    List<RecordProcessor> processors = new CopyOnWriteArrayList<>();
+    List<ModelReloader.Served> reloadable = new ArrayList<>();
     List<StreamState> states = new ArrayList<>();
     List<PipelineMetrics> metrics = new ArrayList<>();
     List<StreamVerticle> streams = new ArrayList<>();
@@ -131,25 +138,23 @@ public final class Engine implements AutoCloseable {
         topics.addAll(pipeline.outputTopics().values());
         topics.add(pipeline.deadLetterTopic());
         Topics.ensure(settings.kafka(), topics, settings.topicPartitions(), Map.of());
-        RecordProcessor processor =
-            pipeline
-                .family()
-                .processor(
-                    new FamilyContext(
-                        pipeline.name(),
-                        loaded,
-                        schemas,
-                        workers,
-                        pipeline.inputTopic(),
-                        pipeline.outputTopics(),
-                        pipeline.maxInputAge(),
-                        registry,
-                        Clock.systemUTC(),
-                        state.stores(),
-                        state.emitter()));
+        RecordProcessor processor = processor(pipeline, loaded, schemas, workers, registry, state);
         processors.add(processor);
         warmUp(settings, pipeline, processor);
-        streams.add(new StreamVerticle(stream, processor, state, pipelineMetrics));
+        StreamVerticle verticle = new StreamVerticle(stream, processor, state, pipelineMetrics);
+        streams.add(verticle);
+        if (!state.stateful() && pipeline.mainModel().version().isEmpty()) {
+          reloadable.add(
+              new ModelReloader.Served(
+                  pipeline,
+                  verticle,
+                  state,
+                  pipelineMetrics,
+                  new ModelReloader.Generation(
+                      loaded.values().iterator().next().session().metadata().version(),
+                      processor,
+                      List.copyOf(loaded.values()))));
+        }
         groups.add(
             new KafkaProbe.LaggingGroup(stream.groupId(), stream.inputTopic(), pipelineMetrics));
       }
@@ -183,6 +188,11 @@ public final class Engine implements AutoCloseable {
                         : Optional.of("halted: a dead letter could not be produced"));
         liveness.add(consuming);
         readiness.add(consuming);
+        Gauge.builder("streaminfer.pipeline.halted", stream, halted -> halted.healthy() ? 0 : 1)
+            .description(
+                "1 once the pipeline stopped consuming after a fatal produce or commit failure")
+            .tag("pipeline", settings.pipelines().get(i).name())
+            .register(registry);
         readiness.add(
             new HealthCheck(
                 pipeline + " group",
@@ -202,6 +212,25 @@ public final class Engine implements AutoCloseable {
           settings.bootstrapServers(),
           settings.ops().bindAddress(),
           ops.actualPort());
+      ModelReloader reloader =
+          new ModelReloader(
+              settings, repository, schemas, workers, registry, reloadable, models, processors);
+      if (settings.modelPollSeconds() > 0 && !reloadable.isEmpty()) {
+        long every = TimeUnit.SECONDS.toMillis(settings.modelPollSeconds());
+        vertx.setPeriodic(
+            every,
+            id ->
+                vertx.executeBlocking(
+                    () -> {
+                      reloader.reloadNewVersions();
+                      return null;
+                    },
+                    true));
+        LOG.info(
+            "looking for new model versions every {} s for {}",
+            settings.modelPollSeconds(),
+            reloadable.stream().map(served -> served.pipeline().name()).toList());
+      }
       return new Engine(
           vertx,
           registry,
@@ -213,7 +242,8 @@ public final class Engine implements AutoCloseable {
           deployments,
           probe,
           ops,
-          workers);
+          workers,
+          reloader);
     } catch (RuntimeException e) {
       processors.forEach(RecordProcessor::close);
       states.forEach(StreamState::close);
@@ -240,6 +270,31 @@ public final class Engine implements AutoCloseable {
         pipeline.recordTimeoutMillis(),
         settings.kafka(),
         pipeline.delivery());
+  }
+
+  /** The family's record processor over the pipeline's loaded models. */
+  static RecordProcessor processor(
+      PipelineSettings pipeline,
+      Map<String, BatchedModel> loaded,
+      WriterSchemas schemas,
+      ExecutorService workers,
+      PrometheusMeterRegistry registry,
+      StreamState state) {
+    return pipeline
+        .family()
+        .processor(
+            new FamilyContext(
+                pipeline.name(),
+                loaded,
+                schemas,
+                workers,
+                pipeline.inputTopic(),
+                pipeline.outputTopics(),
+                pipeline.maxInputAge(),
+                registry,
+                Clock.systemUTC(),
+                state.stores(),
+                state.emitter()));
   }
 
   /**
@@ -298,11 +353,12 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  private static void describe(PrometheusMeterRegistry registry, ModelSession session) {
+  static void describe(PrometheusMeterRegistry registry, ModelSession session) {
     String model = session.metadata().name();
     String version = Integer.toString(session.metadata().version());
+    // An _info metric: the labels are the information, the value is always 1.
     registry.gauge(
-        "streaminfer.model.device",
+        "streaminfer.model.info",
         List.of(
             io.micrometer.core.instrument.Tag.of("model", model),
             io.micrometer.core.instrument.Tag.of("version", version),
@@ -329,6 +385,7 @@ public final class Engine implements AutoCloseable {
   /** Drains every pipeline (in-flight records are produced and committed), then releases all. */
   @Override
   public void close() {
+    reloader.close();
     List<Future<Void>> undeployed = new ArrayList<>();
     streamDeployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
     try {

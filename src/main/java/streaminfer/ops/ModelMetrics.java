@@ -16,6 +16,7 @@ public final class ModelMetrics implements BatchListener {
   public ModelMetrics(MeterRegistry registry, String model) {
     this.batchSize =
         DistributionSummary.builder("streaminfer.batch.size")
+            .baseUnit("records")
             .tag("model", model)
             .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
             .register(registry);

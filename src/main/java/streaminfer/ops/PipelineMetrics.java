@@ -2,6 +2,7 @@ package streaminfer.ops;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -44,7 +45,11 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
     this.commitFailures = registry.counter("streaminfer.commit.failures", "pipeline", pipeline);
     this.consumerErrors = registry.counter("streaminfer.consumer.errors", "pipeline", pipeline);
     registry.gauge("streaminfer.records.inflight", tags(), inFlight);
-    registry.gauge("streaminfer.consumer.lag", tags(), consumerLag);
+    Gauge.builder("streaminfer.consumer.lag", consumerLag, AtomicLong::doubleValue)
+        .baseUnit("records")
+        .description("end offsets minus committed offsets of the pipeline's group")
+        .tags(tags())
+        .register(registry);
     this.recordLatency =
         Timer.builder("streaminfer.record.latency")
             .description("from the input record's timestamp to the acknowledged output")

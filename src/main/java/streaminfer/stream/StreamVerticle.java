@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -68,7 +70,12 @@ public final class StreamVerticle extends VerticleBase {
   private static final long DEFAULT_TRANSACTION_TIMEOUT_MILLIS = 10_000;
 
   private final StreamConfig config;
-  private final RecordProcessor processor;
+  // Replaced on the event loop (a model version swap): records dispatched after go to the new one.
+  private RecordProcessor processor;
+  // Per processor, the records dispatched to it and not finished; a replaced one is retired (its
+  // promise completed) when its count reaches zero.
+  private final Map<RecordProcessor, Integer> unfinishedPerProcessor = new IdentityHashMap<>();
+  private final Map<RecordProcessor, Promise<RecordProcessor>> retiring = new IdentityHashMap<>();
   private final StreamState state;
   private final StreamMetrics metrics;
   private final Map<TopicPartition, PartitionLane> lanes = new HashMap<>();
@@ -79,6 +86,8 @@ public final class StreamVerticle extends VerticleBase {
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
   private StreamMetrics.Binding clientMetrics = StreamMetrics.Binding.NONE;
+  // Read once at start, on a worker thread; then only on the event loop.
+  private volatile OutputSizeLimits sizeLimits = OutputSizeLimits.NONE;
   private int inFlight;
   private boolean paused;
   private boolean stopping;
@@ -150,7 +159,9 @@ public final class StreamVerticle extends VerticleBase {
             LOG.debug("{}: consumer woken up to close", config.inputTopic());
           } else {
             metrics.consumerError();
-            LOG.error("{}: consumer error", config.inputTopic(), error);
+            LogContext.pipeline(
+                config.pipeline(),
+                () -> LOG.error("{}: consumer error", config.inputTopic(), error));
           }
         });
     consumer.partitionsRevokedHandler(this::onRevoked);
@@ -185,12 +196,37 @@ public final class StreamVerticle extends VerticleBase {
       metadata.add(producer.partitionsFor(topic));
     }
     metadata.add(producer.partitionsFor(config.deadLetterTopic()));
-    Future<?> ready = Future.all(metadata);
+    Future<?> ready =
+        Future.all(metadata)
+            .compose(
+                known ->
+                    vertx.executeBlocking(
+                        () -> {
+                          sizeLimits =
+                              OutputSizeLimits.fetch(
+                                  config.bootstrapServers(),
+                                  config.clientOverrides(),
+                                  producerConfig(),
+                                  config.outputTopics());
+                          return null;
+                        }));
     if (exactlyOnce()) {
       transactions = new Transactions(producer.unwrap(), config.inputTopic());
       ready = ready.compose(known -> Future.fromCompletionStage(transactions.begin(), context));
     }
-    return ready.compose(known -> consumer.subscribe(config.inputTopic()));
+    return ready
+        .compose(known -> consumer.subscribe(config.inputTopic()))
+        .onSuccess(
+            subscribed ->
+                LogContext.pipeline(
+                    config.pipeline(),
+                    () ->
+                        LOG.info(
+                            "pipeline {} consumes {} as group {} ({})",
+                            config.pipeline(),
+                            config.inputTopic(),
+                            config.groupId(),
+                            config.delivery().configName())));
   }
 
   /** Drains: stops fetching, waits for in-flight records to be produced, commits, closes. */
@@ -206,11 +242,14 @@ public final class StreamVerticle extends VerticleBase {
         vertx.setTimer(
             config.drainTimeoutMillis(),
             id -> {
-              LOG.warn(
-                  "{}: {} records still in flight after {} ms; they will be redelivered",
-                  config.inputTopic(),
-                  inFlight,
-                  config.drainTimeoutMillis());
+              LogContext.pipeline(
+                  config.pipeline(),
+                  () ->
+                      LOG.warn(
+                          "{}: {} records still in flight after {} ms; they will be redelivered",
+                          config.inputTopic(),
+                          inFlight,
+                          config.drainTimeoutMillis()));
               drained.tryComplete();
             });
     return drained
@@ -350,9 +389,11 @@ public final class StreamVerticle extends VerticleBase {
       processing.add(slot);
     }
     slot.dispatched();
+    RecordProcessor used = processor;
+    unfinishedPerProcessor.merge(used, 1, Integer::sum);
     CompletionStage<List<Output>> result;
     try {
-      result = processor.process(partition.getPartition(), slot.key, slot.value());
+      result = used.process(partition.getPartition(), slot.key, slot.value());
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
@@ -360,6 +401,7 @@ public final class StreamVerticle extends VerticleBase {
         (outputs, failure) ->
             context.runOnContext(
                 v -> {
+                  finishedIn(used);
                   processing.remove(slot);
                   if (slot.finish(outputs, failure)) {
                     sendReady(partition, lane);
@@ -371,6 +413,38 @@ public final class StreamVerticle extends VerticleBase {
                         slot.offset);
                   }
                 }));
+  }
+
+  /**
+   * Hands every record dispatched from now on to {@code next}, a processor of another model
+   * version: since a partition's records are dispatched in offset order, each partition switches at
+   * one offset. Completes with the replaced processor once every record it was given has finished,
+   * when it may be closed.
+   */
+  public Future<RecordProcessor> replaceProcessor(RecordProcessor next) {
+    Promise<RecordProcessor> retired = Promise.promise();
+    context.runOnContext(
+        v -> {
+          RecordProcessor previous = processor;
+          processor = next;
+          if (unfinishedPerProcessor.getOrDefault(previous, 0) == 0) {
+            retired.complete(previous);
+          } else {
+            retiring.put(previous, retired);
+          }
+        });
+    return retired.future();
+  }
+
+  private void finishedIn(RecordProcessor used) {
+    int left = unfinishedPerProcessor.merge(used, -1, Integer::sum);
+    if (left == 0) {
+      unfinishedPerProcessor.remove(used);
+      Promise<RecordProcessor> retired = retiring.remove(used);
+      if (retired != null) {
+        retired.complete(used);
+      }
+    }
   }
 
   /** Dead-letters, in offset order, every record its processor has not finished in time. */
@@ -395,11 +469,16 @@ public final class StreamVerticle extends VerticleBase {
           metrics.timedOut();
           recordsTimedOut++;
           lastTimeoutNanos = now;
-          LOG.warn(
-              "{}: offset {} not processed within {} ms; dead-lettering it",
+          LogContext.record(
+              config.pipeline(),
               partition,
               slot.offset,
-              config.recordTimeoutMillis());
+              () ->
+                  LOG.warn(
+                      "{}: offset {} not processed within {} ms; dead-lettering it",
+                      partition,
+                      slot.offset,
+                      config.recordTimeoutMillis()));
         }
       }
       if (lanes.get(partition) == lane) {
@@ -424,6 +503,9 @@ public final class StreamVerticle extends VerticleBase {
         continue;
       }
       Throwable failure = slot.failure() != null ? slot.failure() : undeclared(slot.outputs());
+      if (failure == null) {
+        failure = oversized(slot);
+      }
       if (failure == null && slot.outputs().isEmpty()) {
         metrics.skipped();
         acknowledged(partition, lane, slot);
@@ -439,6 +521,18 @@ public final class StreamVerticle extends VerticleBase {
         sendDeadLetter(partition, lane, slot);
       }
     }
+  }
+
+  private RecordTooLargeException oversized(PartitionLane.Slot slot) {
+    for (Output output : slot.outputs()) {
+      String key = output.key() == null ? slot.key : output.key();
+      RecordTooLargeException refused =
+          sizeLimits.check(output.topic(), key, output.value(), slot.trace);
+      if (refused != null) {
+        return refused;
+      }
+    }
+    return null;
   }
 
   private UndeclaredTopicException undeclared(List<Output> outputs) {
@@ -468,11 +562,16 @@ public final class StreamVerticle extends VerticleBase {
                     acknowledged(partition, lane, slot);
                   }
                 } else if (slot.refuse(sent.cause())) {
-                  LOG.warn(
-                      "{}: an output of offset {} could not be produced; dead-lettering the input",
+                  LogContext.record(
+                      config.pipeline(),
                       partition,
                       slot.offset,
-                      sent.cause());
+                      () ->
+                          LOG.warn(
+                              "{}: an output of offset {} could not be produced; dead-lettering the input",
+                              partition,
+                              slot.offset,
+                              sent.cause()));
                   sendDeadLetter(partition, lane, slot);
                 }
                 closeTransactionIfQuiet();
@@ -532,10 +631,13 @@ public final class StreamVerticle extends VerticleBase {
    */
   private void halt(Throwable cause) {
     if (fatal == null) {
-      LOG.error(
-          "{}: a dead letter could not be produced; the pipeline stops consuming",
-          config.inputTopic(),
-          cause);
+      LogContext.pipeline(
+          config.pipeline(),
+          () ->
+              LOG.error(
+                  "{}: a dead letter could not be produced; the pipeline stops consuming",
+                  config.inputTopic(),
+                  cause));
       fatal = cause;
       hold();
     }
@@ -562,10 +664,13 @@ public final class StreamVerticle extends VerticleBase {
             records -> {
               if (!records.isEmpty()) {
                 // Cannot happen: every assigned partition is paused for a keep-alive poll.
-                LOG.error(
-                    "{}: {} records returned while paused; they will be redelivered",
-                    config.inputTopic(),
-                    records.size());
+                LogContext.pipeline(
+                    config.pipeline(),
+                    () ->
+                        LOG.error(
+                            "{}: {} records returned while paused; they will be redelivered",
+                            config.inputTopic(),
+                            records.size()));
               }
             });
   }
@@ -649,11 +754,14 @@ public final class StreamVerticle extends VerticleBase {
         });
     if (failure != null) {
       metrics.commitFailed();
-      LOG.error(
-          "{}: a transaction could not be committed; the pipeline stops consuming, and its"
-              + " uncommitted records are read again by the partitions' next owner",
-          config.inputTopic(),
-          failure);
+      LogContext.pipeline(
+          config.pipeline(),
+          () ->
+              LOG.error(
+                  "{}: a transaction could not be committed; the pipeline stops consuming, and its"
+                      + " uncommitted records are read again by the partitions' next owner",
+                  config.inputTopic(),
+                  failure));
       if (fatal == null) {
         fatal = failure;
         hold();
@@ -774,10 +882,13 @@ public final class StreamVerticle extends VerticleBase {
             done -> {
               if (done.succeeded()) {
                 if (commitFailureStreak > 0) {
-                  LOG.info(
-                      "{}: commits succeed again after {} failures",
-                      config.inputTopic(),
-                      commitFailureStreak);
+                  LogContext.pipeline(
+                      config.pipeline(),
+                      () ->
+                          LOG.info(
+                              "{}: commits succeed again after {} failures",
+                              config.inputTopic(),
+                              commitFailureStreak));
                 }
                 commitFailureStreak = 0;
                 return;
@@ -785,11 +896,14 @@ public final class StreamVerticle extends VerticleBase {
               metrics.commitFailed();
               // Once per streak: a broker away for a while fails every commit interval.
               if (commitFailureStreak++ == 0) {
-                LOG.warn(
-                    "{}: commit failed; retried every {} ms, logged again once one succeeds",
-                    config.inputTopic(),
-                    config.commitIntervalMillis(),
-                    done.cause());
+                LogContext.pipeline(
+                    config.pipeline(),
+                    () ->
+                        LOG.warn(
+                            "{}: commit failed; retried every {} ms, logged again once one succeeds",
+                            config.inputTopic(),
+                            config.commitIntervalMillis(),
+                            done.cause()));
               } else {
                 LOG.debug("{}: commit failed again", config.inputTopic(), done.cause());
               }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -52,7 +54,9 @@ class WireContractClientIT {
 
   @BeforeEach
   void startBrokerAndEngine() throws Exception {
-    engine = new EngineProcess(dataDir, "gene-panels", List.of());
+    engine =
+        new EngineProcess(
+            dataDir, List.of("gene-panels"), List.of(), Map.of("STREAMINFER_LOG_FORMAT", "json"));
   }
 
   @AfterEach
@@ -142,6 +146,18 @@ class WireContractClientIT {
             "streaminfer_rebalances_total{event=\"assigned\",pipeline=\"dgex\"}")) {
       assertTrue(metrics.contains(meter), meter + " missing from " + metrics);
     }
+
+    // JSON logs, with the pipeline in each event's context.
+    boolean pipelineEvent = false;
+    for (String line : Files.readAllLines(engine.log())) {
+      if (line.startsWith("{") && line.contains("consumes gene-panels")) {
+        JsonNode event = new ObjectMapper().readTree(line);
+        assertEquals("INFO", event.path("level").asText(), line);
+        assertEquals("dgex", event.path("contextMap").path("pipeline").asText(), line);
+        pipelineEvent = true;
+      }
+    }
+    assertTrue(pipelineEvent, "no JSON log event of the pipeline in " + engine.log());
 
     // 143 = 128 + SIGTERM: the JVM's status after its shutdown hooks ran.
     assertEquals(143, engine.terminate(), Files.readString(engine.log()));

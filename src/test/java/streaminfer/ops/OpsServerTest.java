@@ -103,7 +103,8 @@ class OpsServerTest {
             "streaminfer_records_deadlettered_total{pipeline=\"dgex\",reason=\"CodecException\"} 1.0"),
         body);
     assertTrue(body.contains("streaminfer_inference_latency_seconds_bucket{model=\"dgex\""), body);
-    assertTrue(body.contains("streaminfer_consumer_lag{pipeline=\"dgex\"}"), body);
+    assertTrue(body.contains("streaminfer_consumer_lag_records{pipeline=\"dgex\"}"), body);
+    assertTrue(body.contains("streaminfer_batch_size_records_count{model=\"dgex\"}"), body);
   }
 
   private HttpResponse<String> get(String path) throws Exception {

@@ -107,6 +107,50 @@ class ExactlyOnceStreamTest {
         });
   }
 
+  @Test
+  void anOutputTooLargeForItsTopicDeadLettersItsInputAndTheStreamGoesOn() throws Exception {
+    Topics.ensure(
+        broker.bootstrapServers(),
+        List.of("small"),
+        1,
+        Map.of(org.apache.kafka.common.config.TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1024"));
+    List<String> sent = TestInputs.produce(broker.bootstrapServers(), 40);
+    StreamConfig config =
+        new StreamConfig(
+            "eos",
+            broker.bootstrapServers(),
+            "g",
+            "in",
+            java.util.Set.of("out", "small"),
+            "in.dlq",
+            1024,
+            100,
+            StreamConfig.DEFAULT_DRAIN_TIMEOUT_MILLIS,
+            StreamConfig.DEFAULT_RECORD_TIMEOUT_MILLIS,
+            Map.of(),
+            Delivery.EXACTLY_ONCE);
+    deploy(
+        config,
+        (partition, key, value) ->
+            CompletableFuture.completedFuture(
+                TestInputs.sequence(value) == 7
+                    ? List.of(
+                        new Output("out", null, value), new Output("small", null, new byte[4096]))
+                    : Output.one("out", value)));
+    List<ConsumerRecord<String, byte[]>> letters = readCommitted("in.dlq", 1);
+    assertEquals(List.of(sent.get(7)), values(letters));
+    assertEquals(
+        org.apache.kafka.common.errors.RecordTooLargeException.class.getName(),
+        new String(
+            letters.get(0).headers().lastHeader(DeadLetters.ERROR_CLASS).value(),
+            StandardCharsets.UTF_8));
+    List<ConsumerRecord<String, byte[]>> outputs = readCommitted("out", sent.size() - 1);
+    List<String> expected = new ArrayList<>(sent);
+    expected.remove(7);
+    assertEquals(expected, sortedBySequence(values(outputs)), "every other input answered once");
+    awaitCommitted(sent.size());
+  }
+
   private StreamConfig config() {
     return StreamConfig.of(broker.bootstrapServers(), "g", "in", "out")
         .withDelivery(Delivery.EXACTLY_ONCE);
