@@ -46,16 +46,19 @@ public final class OfflinePipeline implements AutoCloseable {
   private final RecordProcessor processor;
   private final ExecutorService workers;
   private final LongAdder mainRows;
+  private final InMemoryStores stores;
 
   private OfflinePipeline(
       List<BatchedModel> models,
       RecordProcessor processor,
       ExecutorService workers,
-      LongAdder mainRows) {
+      LongAdder mainRows,
+      InMemoryStores stores) {
     this.models = models;
     this.processor = processor;
     this.workers = workers;
     this.mainRows = mainRows;
+    this.stores = stores;
   }
 
   /** Loads the pipeline's models and builds its processor; the pipeline is warmed up as served. */
@@ -65,6 +68,7 @@ public final class OfflinePipeline implements AutoCloseable {
     ModelRepository repository = new ModelRepository(settings.modelsDir());
     LongAdder mainRows = new LongAdder();
     List<BatchedModel> loaded = new ArrayList<>();
+    InMemoryStores stores = new InMemoryStores();
     ExecutorService workers = Engine.preprocessingPool();
     try {
       Map<String, BatchedModel> models =
@@ -88,10 +92,10 @@ public final class OfflinePipeline implements AutoCloseable {
                       pipeline.maxInputAge(),
                       new SimpleMeterRegistry(),
                       Clock.systemUTC(),
-                      new InMemoryStores(),
+                      stores,
                       NO_EMITTER));
       Engine.warmUp(settings, pipeline, processor);
-      return new OfflinePipeline(loaded, processor, workers, mainRows);
+      return new OfflinePipeline(loaded, processor, workers, mainRows, stores);
     } catch (RuntimeException e) {
       loaded.forEach(BatchedModel::close);
       workers.shutdownNow();
@@ -107,6 +111,14 @@ public final class OfflinePipeline implements AutoCloseable {
   /** The session of the family's main model (the first role), for a raw ORT run beside. */
   public ModelSession mainSession() {
     return models.get(0).session();
+  }
+
+  /**
+   * Forgets every state entry, as a freshly started pipeline has none: a run that replays the same
+   * keys (a game id) must not find the previous run's state (a finished game).
+   */
+  public void clearState() {
+    stores.clear();
   }
 
   /** Rows the main model has run in batches so far (warm-up included). */

@@ -14,9 +14,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Threading: as {@link KeyValueStore}, any thread.
  */
 public final class InMemoryStores implements StateStores {
+  private final List<Store<?>> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @Override
   public <V> KeyValueStore<V> open(String name, StateCodec<V> codec) {
-    return new Store<>(name);
+    Store<V> store = new Store<>(name);
+    opened.add(store);
+    return store;
+  }
+
+  /** Empties every store opened here: the state of a fresh start (a benchmark's next round). */
+  public void clear() {
+    opened.forEach(store -> store.entries.clear());
   }
 
   private static final class Store<V> implements KeyValueStore<V> {

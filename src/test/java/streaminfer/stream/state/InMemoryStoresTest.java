@@ -20,4 +20,18 @@ class InMemoryStoresTest {
     assertNull(store.get(2, "g1"));
     assertEquals("games", store.topic());
   }
+
+  @Test
+  void clearingForgetsTheEntriesOfEveryStoreOpened() {
+    InMemoryStores stores = new InMemoryStores();
+    KeyValueStore<byte[]> games = stores.open("games", StateCodec.BYTES);
+    KeyValueStore<byte[]> other = stores.open("other", StateCodec.BYTES);
+    games.put(0, "g", new byte[] {1});
+    other.put(1, "o", new byte[] {2});
+
+    stores.clear();
+
+    assertNull(games.get(0, "g"));
+    assertEquals(0, other.size());
+  }
 }
