@@ -419,9 +419,11 @@ public final class PipelineBenchmark {
     PipelineSettings served = settings.pipelines().get(0);
     String output = served.outputTopics().values().iterator().next();
     // The pass-through is fast where outputs are small: it replays the records up to 10 times
-    // (within about 200 MB of input), so its phase lasts long enough for the 20 ms clock.
-    long inputBytes = records.stream().mapToLong(record -> record.value().length).sum();
-    int repeat = (int) Math.max(1, Math.min(10, 200_000_000L / Math.max(1, inputBytes)));
+    // (within about 200 MB in and out), so its phase lasts long enough for the 20 ms clock.
+    long bytes =
+        records.stream().mapToLong(record -> record.value().length).sum()
+            + (long) records.size() * outputsPerInput * bytesPerOutput;
+    int repeat = (int) Math.max(1, Math.min(10, 200_000_000L / Math.max(1, bytes)));
     long inputs = (long) repeat * records.size();
     long expected = (long) outputsPerInput * inputs;
     byte[] payload = new byte[bytesPerOutput];
