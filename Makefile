@@ -1,6 +1,9 @@
 # streaminfer: `make run` serves the shipped models on an embedded Kafka broker; `make test` runs
 # every test. Both install what they need (Debian packages, idempotently: nothing when present).
 
+SHELL      := /bin/bash
+# A benchmark piped into tee still fails the target when it fails.
+.SHELLFLAGS := -o pipefail -c
 PYTHON     := /usr/bin/python3
 MVN        := mvn -B -q
 JAR        := target/streaminfer.jar
@@ -11,7 +14,7 @@ MVN_PROFILE := $(if $(GPU),-Pgpu,)
 # `make models DGEX_SIZE=paper` trains the paper-size D-GEX (3 x 3000 hidden units, not shipped).
 DGEX_SIZE  ?= shipped
 
-.PHONY: all deps build test test-python test-java test-faults run bench models clean
+.PHONY: all deps build test test-python test-java test-faults run bench bench-external bench-gpu models clean
 
 all: build
 
@@ -46,14 +49,28 @@ test-faults: deps
 run: build
 	java -jar $(JAR) serve --config streaminfer.yaml --demo
 
+# Each benchmark's output is kept under target/bench/; `bench pipelines` also rewrites the
+# generated section of docs/benchmarks.md and its plot (docs/benchmarks-pipelines.svg).
+BENCH_OUT := target/bench
+
 bench: build
-	java -jar $(JAR) bench dgex --config streaminfer.yaml
-	java -jar $(JAR) bench frames --config streaminfer.yaml
-	java -jar $(JAR) bench maskrcnn --config streaminfer.yaml
-	java -jar $(JAR) bench dialogue --config streaminfer.yaml
-	java -jar $(JAR) bench began --config streaminfer.yaml
-	java -jar $(JAR) bench cold-start
-	java -jar $(JAR) bench delivery --config streaminfer.yaml
+	@mkdir -p $(BENCH_OUT)
+	java -jar $(JAR) bench pipelines --config streaminfer.yaml --write-docs docs/benchmarks.md 2>&1 | tee $(BENCH_OUT)/pipelines.log
+	java -jar $(JAR) bench dgex --config streaminfer.yaml 2>&1 | tee $(BENCH_OUT)/dgex.log
+	java -jar $(JAR) bench frames --config streaminfer.yaml 2>&1 | tee $(BENCH_OUT)/frames.log
+	java -jar $(JAR) bench maskrcnn --config streaminfer.yaml 2>&1 | tee $(BENCH_OUT)/maskrcnn.log
+	java -jar $(JAR) bench dialogue --config streaminfer.yaml 2>&1 | tee $(BENCH_OUT)/dialogue.log
+	java -jar $(JAR) bench began --config streaminfer.yaml 2>&1 | tee $(BENCH_OUT)/began.log
+	java -jar $(JAR) bench cold-start 2>&1 | tee $(BENCH_OUT)/cold-start.log
+	java -jar $(JAR) bench delivery --config streaminfer.yaml 2>&1 | tee $(BENCH_OUT)/delivery.log
+
+# Broker, engine and client as three processes, as a user deploys them (bench/external.sh).
+bench-external: build
+	bench/external.sh
+
+# The GPU run (bench/gpu.sh): raw ORT on CUDA and the engine through Kafka at several batch sizes.
+bench-gpu:
+	bench/gpu.sh
 
 models: deps
 	$(PYTHON) -m exporters.ssd all --out models/ssd/1

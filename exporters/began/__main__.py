@@ -15,6 +15,7 @@ from exporters.began.export import export
 from exporters.began.report import write_report
 from exporters.began.runs import RunSpec, run_and_save, write_shipped
 from exporters.began.training import TrainingConfig
+from exporters.common.progress import StepProgress
 from exporters.common.cli import build_parser, run
 
 DEFAULT_WORK_DIR = "build/began"
@@ -50,7 +51,7 @@ def train(args):
     write_shipped(args.work, shipped.name)
     for spec in specs:
         print(f"run {spec.name}: {spec.config.steps} steps", flush=True)
-        metrics = run_and_save(spec, sets, args.work, _print_progress)
+        metrics = run_and_save(spec, sets, args.work, _progress(spec.name, spec.config.steps))
         print(f"run {spec.name}: M {metrics['m_start']:.4f} -> {metrics['m_end']:.4f}, "
               f"diversity {metrics['diversity_samples']:.2f} (real "
               f"{metrics['diversity_real']:.2f}), ROC AUC vs {metrics['ood_set']} "
@@ -70,9 +71,10 @@ def load_sets(data_dir, use_sample):
             for name, image_set in data.SETS.items()}
 
 
-def _print_progress(step, m, k, learning_rate, seconds):
-    print(f"  step {step}: M {m:.4f}, k {k:.4f}, lr {learning_rate:.2e}, {seconds:.0f} s",
-          flush=True)
+def _progress(label, steps):
+    """Step, M and k, rate and ETA: one redrawn line on a terminal, plain lines in a log."""
+    progress = StepProgress(label, steps)
+    return lambda step, m, k, learning_rate, seconds: progress.update(step, M=m, k=k)
 
 
 def _parser():

@@ -7,6 +7,7 @@ import argparse
 import sys
 import time
 
+from exporters.common.progress import StepProgress
 from exporters.common.cli import build_parser, run
 from exporters.dgex.checkpoint import save_run
 from exporters.dgex.data import LANDMARK_GENES, TARGET_GENES, GeneratorConfig, generate
@@ -37,7 +38,10 @@ def train(args):
     started = time.monotonic()
     dataset = generate(generator, sizes)
     print(f"generated {sizes} in {time.monotonic() - started:.1f} s", flush=True)
-    trained, metrics, per_gene = train_and_evaluate(dataset, training, _print_epoch)
+    progress = StepProgress("dgex epochs", training.max_epochs)
+    trained, metrics, per_gene = train_and_evaluate(
+        dataset, training,
+        lambda epoch, validation_mae: progress.update(epoch, validation_mae=validation_mae))
     save_run(args.work, trained, generator, training, sizes, metrics, per_gene)
     mae = metrics["mae"]
     print(
@@ -46,10 +50,6 @@ def train(args):
         f"{metrics['epochs']} epochs in {metrics['dgex_training_seconds']} s",
         flush=True,
     )
-
-
-def _print_epoch(epoch, validation_mae):
-    print(f"epoch {epoch}: validation MAE {validation_mae:.4f}", flush=True)
 
 
 def _parser():

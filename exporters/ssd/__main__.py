@@ -10,6 +10,7 @@ import sys
 import time
 from dataclasses import replace
 
+from exporters.common.progress import StepProgress
 from exporters.common.cli import build_parser, run
 from exporters.shapes.scenes import SceneConfig
 from exporters.ssd.checkpoint import save_run
@@ -41,7 +42,8 @@ def train(args):
     print(f"generated {sizes} scenes in {time.monotonic() - started:.1f} s", flush=True)
     evaluation = {"validation": splits["validation"], "test": splits["test"]}
 
-    model, metrics = train_and_evaluate(splits["train"], evaluation, training, _print_progress)
+    model, metrics = train_and_evaluate(splits["train"], evaluation, training,
+                                        _progress("ssd", training.steps))
     print(f"shipped: test mAP@0.5 {metrics['test']['mAP']:.4f} "
           f"(AP {_rounded(metrics['test']['AP'])}), validation mAP@0.5 "
           f"{metrics['validation']['mAP']:.4f}, {metrics['training_seconds']} s", flush=True)
@@ -52,7 +54,8 @@ def train(args):
             variant = replace(training, steps=args.ablation_steps, negatives_per_positive=negatives,
                               warmup_steps=min(training.warmup_steps, args.ablation_steps))
             _, variant_metrics = train_and_evaluate(
-                splits["train"], {"test": splits["test"]}, variant, _print_progress)
+                splits["train"], {"test": splits["test"]}, variant,
+                _progress(f"ablation {name}", variant.steps))
             variant_metrics["negatives_per_positive"] = negatives
             ablation["variants"][name] = variant_metrics
             print(f"ablation {name}: test mAP@0.5 {variant_metrics['test']['mAP']:.4f} "
@@ -66,9 +69,12 @@ def _rounded(values):
     return [round(value, 4) for value in values]
 
 
-def _print_progress(step, losses):
-    print(f"step {step}: loss {losses['total']:.3f} (confidence {losses['confidence']:.3f}, "
-          f"localisation {losses['localisation']:.3f})", flush=True)
+def _progress(label, steps):
+    """Step, losses, rate and ETA: one redrawn line on a terminal, plain lines in a log."""
+    progress = StepProgress(label, steps)
+    return lambda step, losses: progress.update(
+        step, loss=losses["total"], confidence=losses["confidence"],
+        localisation=losses["localisation"])
 
 
 def _parser():

@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import streaminfer.broker.Topics;
+import streaminfer.client.Progress;
 
 /**
  * A benchmark phase's topics: the input is filled before the phase starts, and the phase is timed
@@ -35,10 +36,17 @@ public final class Backlog implements AutoCloseable {
   private final String bootstrap;
   private final Admin admin;
   private final int partitions;
+  private final Progress.Factory progress;
 
+  /** A backlog whose timed phases show their progress on standard output. */
   public Backlog(String bootstrap, int partitions) {
+    this(bootstrap, partitions, Progress.STDOUT);
+  }
+
+  public Backlog(String bootstrap, int partitions, Progress.Factory progress) {
     this.bootstrap = bootstrap;
     this.partitions = partitions;
+    this.progress = progress;
     this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
   }
 
@@ -63,6 +71,20 @@ public final class Backlog implements AutoCloseable {
 
   /** Creates the phase's topics (input, output, the input's dead letters) and fills the input. */
   public void fill(String topic, String outputTopic, long count, LongFunction<Keyed> records) {
+    fill(topic, outputTopic, count, records, false);
+  }
+
+  /**
+   * As {@link #fill(String, String, long, LongFunction)}; with {@code roundRobin} the n-th record
+   * goes to partition n mod partitions whatever its key, so a feed with few keys (one camera) still
+   * spreads over every partition, as many keys would.
+   */
+  public void fill(
+      String topic,
+      String outputTopic,
+      long count,
+      LongFunction<Keyed> records,
+      boolean roundRobin) {
     Topics.ensure(bootstrap, List.of(topic, outputTopic, topic + ".dlq"), partitions);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
@@ -77,7 +99,8 @@ public final class Backlog implements AutoCloseable {
             new ByteArraySerializer())) {
       for (long i = 0; i < count; i++) {
         Keyed record = records.apply(i);
-        producer.send(new ProducerRecord<>(topic, record.key(), record.value()));
+        Integer partition = roundRobin ? (int) (i % partitions) : null;
+        producer.send(new ProducerRecord<>(topic, partition, record.key(), record.value()));
       }
       producer.flush();
     }
@@ -103,24 +126,29 @@ public final class Backlog implements AutoCloseable {
     long firstSeenAt = 0;
     long firstCount = 0;
     long firstCpu = 0;
-    while (true) {
-      long count = endOffsets(outputTopic);
-      long now = System.nanoTime();
-      if (firstSeenAt == 0 && count >= Math.max(1, warmup)) {
-        firstSeenAt = now;
-        firstCount = count;
-        firstCpu = Throughput.processCpuNanos();
+    long shown = 0;
+    try (Progress bar = progress.start(phase, "outputs", expected)) {
+      while (true) {
+        long count = endOffsets(outputTopic);
+        long now = System.nanoTime();
+        bar.advance(Math.max(0, Math.min(count, expected) - shown), 0);
+        shown = Math.max(shown, Math.min(count, expected));
+        if (firstSeenAt == 0 && count >= Math.max(1, warmup)) {
+          firstSeenAt = now;
+          firstCount = count;
+          firstCpu = Throughput.processCpuNanos();
+        }
+        if (count >= expected) {
+          double seconds = Math.max(1e-3, (now - firstSeenAt) / 1e9);
+          return new Throughput(
+              phase, count - firstCount, seconds, (Throughput.processCpuNanos() - firstCpu) / 1e9);
+        }
+        if (now > end) {
+          throw new IllegalStateException(
+              phase + ": only " + count + " of " + expected + " outputs after " + deadline);
+        }
+        TimeUnit.MILLISECONDS.sleep(20);
       }
-      if (count >= expected) {
-        double seconds = Math.max(1e-3, (now - firstSeenAt) / 1e9);
-        return new Throughput(
-            phase, count - firstCount, seconds, (Throughput.processCpuNanos() - firstCpu) / 1e9);
-      }
-      if (now > end) {
-        throw new IllegalStateException(
-            phase + ": only " + count + " of " + expected + " outputs after " + deadline);
-      }
-      TimeUnit.MILLISECONDS.sleep(20);
     }
   }
 

@@ -4,6 +4,7 @@ import java.util.Collection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import streaminfer.bench.DeliveryBenchCommand;
+import streaminfer.bench.PipelineBenchCommand;
 import streaminfer.family.FamilyModule;
 
 /**
@@ -14,7 +15,7 @@ import streaminfer.family.FamilyModule;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmark a pipeline against its ceilings and a per-record baseline.",
-    subcommands = DeliveryBenchCommand.class)
+    subcommands = {PipelineBenchCommand.class, DeliveryBenchCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

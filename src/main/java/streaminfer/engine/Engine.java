@@ -255,7 +255,8 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  private static StreamConfig streamConfig(EngineSettings settings, PipelineSettings pipeline) {
+  /** The stream layer's configuration of one pipeline, as the engine runs it. */
+  public static StreamConfig streamConfig(EngineSettings settings, PipelineSettings pipeline) {
     return new StreamConfig(
         pipeline.name(),
         settings.bootstrapServers(),
@@ -330,7 +331,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Decoding and preprocessing threads shared by the pipelines whose inputs are costly. */
-  private static ExecutorService preprocessingPool() {
+  static ExecutorService preprocessingPool() {
     AtomicInteger count = new AtomicInteger();
     return Executors.newFixedThreadPool(
         Runtime.getRuntime().availableProcessors(),
@@ -341,7 +342,7 @@ public final class Engine implements AutoCloseable {
         });
   }
 
-  private static void loadSchemas(WriterSchemas schemas, java.nio.file.Path directory) {
+  static void loadSchemas(WriterSchemas schemas, java.nio.file.Path directory) {
     try {
       LOG.info(
           "accepting {} writer schemas from {}",

@@ -71,6 +71,14 @@ public final class ModelSession implements AutoCloseable {
     return fallbackReason;
   }
 
+  /**
+   * Input rows of the real shapes to run this model on outside a pipeline (a raw ORT benchmark):
+   * its golden inputs, else ones of the declared shapes, as its warm-up uses.
+   */
+  public List<Map<String, Tensor>> sampleRows() {
+    return WarmupInputs.of(metadata, directory, ModelRepository.GRAPH_FILE).rows();
+  }
+
   /** How the warm-up at load went; {@link WarmupReport#NONE} until (or without) one. */
   public WarmupReport warmup() {
     return warmup;

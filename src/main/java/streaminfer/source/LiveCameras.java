@@ -28,8 +28,11 @@ import streaminfer.v1.Frame;
 public final class LiveCameras {
   private static final AvroCodec<Frame> FRAMES = AvroCodec.forType(Frame.class, WriterSchemas.v1());
 
-  /** An output record read back, with the milliseconds from its frame's capture to its output. */
-  public record Answered<T>(T value, double latencyMillis) {}
+  /**
+   * An output record read back, with the milliseconds from its frame's capture to its output and
+   * the output's broker timestamp (epoch milliseconds).
+   */
+  public record Answered<T>(T value, double latencyMillis, long outputMillis) {}
 
   private LiveCameras() {}
 
@@ -104,7 +107,9 @@ public final class LiveCameras {
                     T value = codec.decode(record.value());
                     onAnswered.accept(
                         new Answered<>(
-                            value, record.timestamp() - captureMicros.applyAsLong(value) / 1000.0));
+                            value,
+                            record.timestamp() - captureMicros.applyAsLong(value) / 1000.0,
+                            record.timestamp()));
                   }
                 }
               }

@@ -38,6 +38,7 @@ class MainTest {
     // Beside the families' own: the engine-wide ones, which name no family.
     Set<String> allBench = new java.util.TreeSet<>(bench);
     allBench.add("delivery");
+    allBench.add("pipelines");
     assertEquals(allBench, subcommands(cli, "bench"));
   }
 

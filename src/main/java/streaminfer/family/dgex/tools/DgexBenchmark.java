@@ -76,6 +76,10 @@ public final class DgexBenchmark {
         SyntheticPanels.fromGolden(
             repository.versionDirectory(DgexModule.NAME, OptionalInt.empty()), 1);
     SessionTuning tuning = new SessionTuning(options.intraOpThreads(), 0);
+    out.printf(
+        "every phase: device cpu, ORT intra-op threads %d (0: all cores); Kafka phases timed from"
+            + " their first output to their last%n",
+        options.intraOpThreads());
     try (Backlog backlog = new Backlog(options.bootstrap(), options.partitions());
         ModelSession session =
             repository.open(DgexModule.NAME, OptionalInt.empty(), DevicePolicy.CPU, tuning)) {
@@ -177,7 +181,7 @@ public final class DgexBenchmark {
     Throughput result =
         backlog.timeUntil(
             waitEachSend
-                ? "per-record baseline (batch 1, each send awaited)"
+                ? "per-record baseline (batch 1, each send awaited, linger 0)"
                 : "per-record, async sends (batch 1, flush per poll)",
             outTopic,
             options.baselineRecords(),

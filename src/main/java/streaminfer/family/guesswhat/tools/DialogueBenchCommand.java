@@ -12,7 +12,8 @@ import streaminfer.family.guesswhat.GuessWhatModule;
 @Command(
     name = "dialogue",
     mixinStandardHelpOptions = true,
-    description = "GuessWhat?! self-play: the players in process, then the engine through Kafka.")
+    description =
+        "GuessWhat?! self-play: the players in process and the engine through Kafka, alternating.")
 public final class DialogueBenchCommand implements Callable<Integer> {
   @Mixin BenchBroker broker;
 
@@ -23,6 +24,12 @@ public final class DialogueBenchCommand implements Callable<Integer> {
       defaultValue = "256",
       description = "Games in flight at once.")
   int concurrentGames;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "2",
+      description = "Rounds of both phases, in alternating order (default: ${DEFAULT-VALUE}).")
+  int rounds;
 
   @Override
   public Integer call() throws Exception {
@@ -35,7 +42,8 @@ public final class DialogueBenchCommand implements Callable<Integer> {
                         batch.batchConfig(GuessWhatModule.NAME),
                         batch.intraOpThreads(GuessWhatModule.NAME),
                         broker.partitions(),
-                        concurrentGames),
+                        concurrentGames,
+                        rounds),
                     System.out)
                 .run());
     return 0;

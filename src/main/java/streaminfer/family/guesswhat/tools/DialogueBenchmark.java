@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import streaminfer.batch.BatchConfig;
 import streaminfer.batch.BatchListener;
@@ -37,6 +39,12 @@ import streaminfer.v1.DialogueTurn;
  * GuessWhat?! self-play on the trainer's held-out games, side by side: the players in process
  * (micro-batched ORT, no Kafka, no game state) and the engine's dialogue pipeline through Kafka
  * (turns in, game states saved, replies out), with the task success of each.
+ *
+ * <p>Both phases get the same treatment: the same device ({@code cpu}), ORT threads and batching;
+ * one unreported warm-up round of both, then rounds in alternating order (in process first in odd
+ * rounds, the engine first in even ones), so neither always meets the cold JIT; and one clock rule,
+ * from the moment a tenth of the games have finished to the last one (the first tenth is warm-up
+ * for both).
  */
 public final class DialogueBenchmark {
   /**
@@ -48,7 +56,8 @@ public final class DialogueBenchmark {
       BatchConfig batch,
       int intraOpThreads,
       int partitions,
-      int concurrentGames) {}
+      int concurrentGames,
+      int rounds) {}
 
   private static final Duration DEADLINE = Duration.ofMinutes(10);
 
@@ -64,32 +73,58 @@ public final class DialogueBenchmark {
   }
 
   /** A benchmark phase's result: throughput and how many guesses hit the target. */
-  private record Played(Throughput throughput, int successes) {}
+  private record Played(Throughput throughput, int successes, int games) {}
 
   public void run() throws Exception {
     ModelRepository repository = new ModelRepository(options.modelsDir());
     Path qgen = repository.versionDirectory("guesswhat-qgen", OptionalInt.empty());
     List<EvaluationGames.Game> games = new ArrayList<>();
     EvaluationGames.read(qgen.resolve(EvaluationGames.FILE)).values().forEach(games::addAll);
-    Played inProcess = inProcess(repository, games);
-    Played engine = throughEngine(games);
+    int warmup = games.size() / 10;
     out.printf(
-        "GuessWhat?! self-play, %d held-out games, %d at a time%n",
-        games.size(), options.concurrentGames());
-    for (Played played : List.of(inProcess, engine)) {
-      out.printf(
-          "%-52s %8.1f games/s  %6.2f CPU ms/game  success %.3f%n",
-          played.throughput().phase(),
-          played.throughput().perSecond(),
-          played.throughput().cpuMillisPerRecord(),
-          played.successes() / (double) games.size());
+        "GuessWhat?! self-play, %d held-out games, %d at a time; device cpu, ORT intra-op threads"
+            + " %d (0: all cores); each phase timed from its %d-th finished game to its last%n",
+        games.size(), options.concurrentGames(), options.intraOpThreads(), warmup);
+    // One unreported round of both phases first: each phase's own code (the Kafka and state paths
+    // for the engine) is compiled before any round counts.
+    out.println("warm-up round (not counted):");
+    report(inProcess(repository, games, warmup));
+    report(throughEngine(games, warmup, options.rounds()));
+    List<Played> inProcess = new ArrayList<>();
+    List<Played> engine = new ArrayList<>();
+    for (int round = 0; round < options.rounds(); round++) {
+      if (round % 2 == 0) {
+        inProcess.add(report(inProcess(repository, games, warmup)));
+        engine.add(report(throughEngine(games, warmup, round)));
+      } else {
+        engine.add(report(throughEngine(games, warmup, round)));
+        inProcess.add(report(inProcess(repository, games, warmup)));
+      }
     }
+    double inProcessRate = meanRate(inProcess);
+    double engineRate = meanRate(engine);
     out.printf(
-        "engine / in process: %.0f%%%n",
-        100 * engine.throughput().perSecond() / inProcess.throughput().perSecond());
+        "in process, mean of %d rounds: %.1f games/s; engine: %.1f games/s%n",
+        options.rounds(), inProcessRate, engineRate);
+    out.printf("engine / in process: %.0f%%%n", 100 * engineRate / inProcessRate);
   }
 
-  private Played inProcess(ModelRepository repository, List<EvaluationGames.Game> games)
+  private Played report(Played played) {
+    out.printf(
+        "%-52s %8.1f games/s  %6.2f CPU ms/game  success %.3f%n",
+        played.throughput().phase(),
+        played.throughput().perSecond(),
+        played.throughput().cpuMillisPerRecord(),
+        played.successes() / (double) played.games());
+    out.flush();
+    return played;
+  }
+
+  private static double meanRate(List<Played> rounds) {
+    return rounds.stream().mapToDouble(p -> p.throughput().perSecond()).average().orElseThrow();
+  }
+
+  private Played inProcess(ModelRepository repository, List<EvaluationGames.Game> games, int warmup)
       throws InterruptedException {
     SessionTuning tuning = new SessionTuning(options.intraOpThreads(), 0);
     List<BatchedModel> models = new ArrayList<>();
@@ -111,24 +146,37 @@ public final class DialogueBenchmark {
                   models.get(3)));
       Semaphore window = new Semaphore(options.concurrentGames());
       List<CompletableFuture<Boolean>> outcomes = new ArrayList<>();
-      long started = System.nanoTime();
-      long cpuStarted = Throughput.processCpuNanos();
+      // The clock starts when the warmup-th game finishes, as the engine's does on its outputs.
+      AtomicInteger finished = new AtomicInteger();
+      AtomicLong started = new AtomicLong();
+      AtomicLong cpuStarted = new AtomicLong();
       for (int i = 0; i < games.size(); i++) {
         EvaluationGames.Game game = games.get(i);
         window.acquire();
         outcomes.add(
             selfPlay
                 .play(game.selfPlayTurn("bench-" + i))
-                .whenComplete((reply, failure) -> window.release())
+                .whenComplete(
+                    (reply, failure) -> {
+                      if (finished.incrementAndGet() == Math.max(1, warmup)) {
+                        cpuStarted.set(Throughput.processCpuNanos());
+                        started.set(System.nanoTime());
+                      }
+                      window.release();
+                    })
                 .thenApply(reply -> reply.getGuessedObjectId() == game.targetObjectId()));
       }
       int successes = (int) outcomes.stream().filter(CompletableFuture::join).count();
-      double seconds = (System.nanoTime() - started) / 1e9;
-      double cpuSeconds = (Throughput.processCpuNanos() - cpuStarted) / 1e9;
+      double seconds = (System.nanoTime() - started.get()) / 1e9;
+      double cpuSeconds = (Throughput.processCpuNanos() - cpuStarted.get()) / 1e9;
       return new Played(
           new Throughput(
-              "in process (players + micro-batcher, no Kafka)", games.size(), seconds, cpuSeconds),
-          successes);
+              "in process (players + micro-batcher, no Kafka)",
+              games.size() - Math.max(1, warmup),
+              seconds,
+              cpuSeconds),
+          successes,
+          games.size());
     } finally {
       models.forEach(BatchedModel::close);
     }
@@ -138,8 +186,9 @@ public final class DialogueBenchmark {
     return new BatchedModel(session, options.batch(), BatchListener.NONE);
   }
 
-  private Played throughEngine(List<EvaluationGames.Game> games) throws Exception {
-    String prefix = "bench-dialogue-";
+  private Played throughEngine(List<EvaluationGames.Game> games, int warmup, int round)
+      throws Exception {
+    String prefix = "bench-dialogue-" + round + "-";
     try (Backlog backlog = new Backlog(options.bootstrap(), options.partitions())) {
       backlog.fill(
           prefix + "dialogue-turns",
@@ -164,21 +213,22 @@ public final class DialogueBenchmark {
             backlog.timeUntil(
                 "engine through Kafka (turns, saved states, replies)",
                 prefix + "dialogue-replies",
+                warmup,
                 games.size(),
                 DEADLINE);
         out.printf("engine mean QGen batch size: %.1f%n", engine.metrics().get(0).meanBatchSize());
       }
-      int successes = successes(prefix + "dialogue-replies", games);
+      int successes = successes(prefix + "dialogue-replies", games, round);
       backlog.delete(
           prefix + "dialogue-turns", prefix + "dialogue-replies", prefix + "dialogue-state");
-      return new Played(throughput, successes);
+      return new Played(throughput, successes, games.size());
     }
   }
 
-  private int successes(String topic, List<EvaluationGames.Game> games) {
+  private int successes(String topic, List<EvaluationGames.Game> games, int round) {
     Map<String, DialogueReply> byGame = new HashMap<>();
     try (KafkaConsumer<String, byte[]> consumer =
-        Backlog.readerFromStart(options.bootstrap(), topic, "bench-dialogue-reader")) {
+        Backlog.readerFromStart(options.bootstrap(), topic, "bench-dialogue-reader-" + round)) {
       long end = System.nanoTime() + DEADLINE.toNanos();
       while (byGame.size() < games.size() && System.nanoTime() < end) {
         consumer

@@ -1,14 +1,7 @@
 package streaminfer.family.ssd.tools;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import streaminfer.bench.BenchBroker;
+import streaminfer.bench.EngineProcess;
 import streaminfer.broker.Topics;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
@@ -42,7 +36,6 @@ import streaminfer.v1.Frame;
 public final class ColdStartBenchCommand implements Callable<Integer> {
   private static final AvroCodec<Detections> DETECTIONS =
       AvroCodec.forType(Detections.class, WriterSchemas.v1());
-  private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
   private static final int CLIENT_WARMUP_FRAMES = 300;
 
   @Mixin BenchBroker broker;
@@ -93,7 +86,7 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
     Topics.ensure(
         bootstrap, List.of(prefix + "frames", prefix + "client-warmup"), broker.partitions());
     Path config = Files.createTempFile("streaminfer-cold-start", ".yaml");
-    int port = freePort();
+    int port = EngineProcess.freePort();
     Files.writeString(
         config,
         """
@@ -117,22 +110,8 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
                 port,
                 runs > 0 ? "streaminfer-warmup" : "",
                 runs));
-    Path log = Files.createTempFile("streaminfer-cold-start", ".log");
-    long launched = System.nanoTime();
-    Process engine =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                ownJar().toString(),
-                "serve",
-                "--config",
-                config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    try {
-      awaitReady(port, engine, log);
-      double readySeconds = (System.nanoTime() - launched) / 1e9;
+    try (EngineProcess engine = EngineProcess.start(config, port)) {
+      double readySeconds = engine.readySeconds();
       List<double[]> arrivals = play(bootstrap, prefix);
       long first = Math.round(firstSeconds * 1000);
       List<Double> opening = new ArrayList<>();
@@ -152,9 +131,6 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
           summary(after),
           summary(whole));
       System.out.println("  second by second, opening window: " + timeline(arrivals, start));
-    } finally {
-      engine.destroy();
-      engine.waitFor(60, TimeUnit.SECONDS);
     }
   }
 
@@ -233,50 +209,5 @@ public final class ColdStartBenchCommand implements Callable<Integer> {
         LiveCameras.percentile(sorted, 0.99),
         sorted.get(sorted.size() - 1),
         sorted.size());
-  }
-
-  private static void awaitReady(int port, Process engine, Path log) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    HttpRequest ready =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!engine.isAlive()) {
-        throw new IllegalStateException("the engine exited; its log: " + log);
-      }
-      try {
-        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException(
-        "the engine was not ready within " + READY_TIMEOUT + "; " + log);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static Path ownJar() throws Exception {
-    Path location =
-        Path.of(
-            ColdStartBenchCommand.class
-                .getProtectionDomain()
-                .getCodeSource()
-                .getLocation()
-                .toURI());
-    if (!location.toString().endsWith(".jar")) {
-      throw new IllegalStateException(
-          "bench cold-start starts the engine from the packaged jar; run it with java -jar");
-    }
-    return location;
   }
 }

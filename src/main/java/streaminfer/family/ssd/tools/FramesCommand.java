@@ -25,6 +25,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import streaminfer.broker.Topics;
 import streaminfer.client.KafkaOptions;
+import streaminfer.client.Progress;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
 import streaminfer.source.JpegEncoder;
@@ -90,10 +91,12 @@ public final class FramesCommand implements Callable<Integer> {
     long sent = 0;
     try (KafkaProducer<String, byte[]> producer = producer();
         SyntheticCameras cameras = new SyntheticCameras(stream, streamCount, size, size, 0.85f, 1);
-        JpegEncoder jpeg = new JpegEncoder(0.85f)) {
+        JpegEncoder jpeg = new JpegEncoder(0.85f);
+        // A bar with rate and ETA on a terminal, a plain line every 5 s in a log.
+        Progress progress =
+            Progress.onStdout("frames to " + topic, "frames", ticks * streamCount)) {
       VideoFile video = source.video == null ? null : new VideoFile(source.video);
       long start = System.nanoTime();
-      long nextReport = start + TimeUnit.SECONDS.toNanos(1);
       for (long tick = 0; tick < ticks; tick++) {
         long due = start + tick * periodNanos;
         long wait = due - System.nanoTime();
@@ -111,7 +114,9 @@ public final class FramesCommand implements Callable<Integer> {
             break;
           }
           Frame frame = encoded(image.get(), tick, jpeg);
-          producer.send(new ProducerRecord<>(topic, frame.getStreamId(), codec.encode(frame)));
+          byte[] value = codec.encode(frame);
+          producer.send(new ProducerRecord<>(topic, frame.getStreamId(), value));
+          progress.advance(1, value.length);
           sent++;
         }
         for (int s = 0; video == null && s < streamCount; s++) {
@@ -119,20 +124,10 @@ public final class FramesCommand implements Callable<Integer> {
               source.synthetic
                   ? cameras.next(s).frame()
                   : fromFile(files.get((int) (tick % files.size())), tick);
-          producer.send(new ProducerRecord<>(topic, frame.getStreamId(), codec.encode(frame)));
+          byte[] value = codec.encode(frame);
+          producer.send(new ProducerRecord<>(topic, frame.getStreamId(), value));
+          progress.advance(1, value.length);
           sent++;
-        }
-        if (System.nanoTime() > nextReport) {
-          double elapsed = (System.nanoTime() - start) / 1e9;
-          System.out.printf(
-              Locale.ROOT,
-              "sent %d frames in %.1f s (%.1f fps per stream, %d streams), behind by %.1f ms%n",
-              sent,
-              elapsed,
-              sent / elapsed / streamCount,
-              streamCount,
-              Math.max(0, (System.nanoTime() - due) / 1e6));
-          nextReport += TimeUnit.SECONDS.toNanos(1);
         }
       }
       producer.flush();
