@@ -47,8 +47,16 @@ class FramesBenchmarkTest {
     for (int batch = 1; batch <= 32; batch *= 2) {
       assertTrue(report.contains("raw ORT, batch " + batch + " "), report);
     }
-    // The live run: one stream at 30 fps for a second, every frame detected.
-    assertTrue(report.lines().anyMatch(line -> line.matches("1\\s+30\\.0\\s+30\\.0 .*")), report);
+    // The live run: one stream at 30 fps for a second, no frame missing (the output rate is
+    // measured over the outputs' own span, so it is near 30, not exactly 30).
+    assertTrue(
+        report
+            .lines()
+            .anyMatch(
+                line ->
+                    line.matches(
+                        "1\\s+30\\.0\\s+[\\d.]+\\s+[\\d.]+\\s+[\\d.]+\\s+[\\d.]+\\s+\\d+\\s+0\\s+.*")),
+        report);
     Matcher rounds = Pattern.compile("(?m)^([12])\\s+([\\d.]+)\\s.*\\s([\\d.]+)%$").matcher(report);
     int seen = 0;
     while (rounds.find()) {
