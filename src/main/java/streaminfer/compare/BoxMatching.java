@@ -3,8 +3,10 @@ package streaminfer.compare;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.BiPredicate;
 import java.util.function.ToDoubleBiFunction;
+import streaminfer.v1.Detection;
 
 /**
  * Pairs up the objects two results found in one input, as object-detection evaluation does: every
@@ -104,5 +106,18 @@ public final class BoxMatching {
     }
     boolean same = aXMin == bXMin && aYMin == bYMin && aXMax == bXMax && aYMax == bYMax;
     return same ? 1 : 0;
+  }
+
+  /** A detection as a difference line names it: label, score and box. */
+  public static String describe(Detection d) {
+    return String.format(
+        Locale.ROOT,
+        "%s %.4f [%.3f %.3f %.3f %.3f]",
+        d.getLabel(),
+        d.getScore(),
+        d.getXMin(),
+        d.getYMin(),
+        d.getXMax(),
+        d.getYMax());
   }
 }

@@ -97,11 +97,11 @@ public final class SegmentationsComparator implements ResultComparator<Segmentat
     }
     for (SegmentedInstance x : matching.onlyInA()) {
       tally.count(MISSING, 1);
-      changes.add("missing " + describe(x.getDetection()));
+      changes.add("missing " + BoxMatching.describe(x.getDetection()));
     }
     for (SegmentedInstance y : matching.onlyInB()) {
       tally.count(NEW, 1);
-      changes.add("new " + describe(y.getDetection()));
+      changes.add("new " + BoxMatching.describe(y.getDetection()));
     }
     return changes;
   }
@@ -124,17 +124,5 @@ public final class SegmentationsComparator implements ResultComparator<Segmentat
                 instance.getMask().getCounts(),
                 instance.getMask().getHeight(),
                 instance.getMask().getWidth()));
-  }
-
-  private static String describe(Detection d) {
-    return String.format(
-        Locale.ROOT,
-        "%s %.4f [%.3f %.3f %.3f %.3f]",
-        d.getLabel(),
-        d.getScore(),
-        d.getXMin(),
-        d.getYMin(),
-        d.getXMax(),
-        d.getYMax());
   }
 }

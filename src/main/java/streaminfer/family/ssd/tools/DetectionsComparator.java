@@ -104,12 +104,12 @@ public final class DetectionsComparator implements ResultComparator<Detections> 
     for (Detection x : matching.onlyInA()) {
       tally.count(MISSING, 1);
       tally.observe(MISSING_SCORE, x.getScore());
-      changes.add("missing " + describe(x));
+      changes.add("missing " + BoxMatching.describe(x));
     }
     for (Detection y : matching.onlyInB()) {
       tally.count(NEW, 1);
       tally.observe(NEW_SCORE, y.getScore());
-      changes.add("new " + describe(y));
+      changes.add("new " + BoxMatching.describe(y));
     }
     return changes;
   }
@@ -124,17 +124,5 @@ public final class DetectionsComparator implements ResultComparator<Detections> 
         y.getYMin(),
         y.getXMax(),
         y.getYMax());
-  }
-
-  private static String describe(Detection d) {
-    return String.format(
-        Locale.ROOT,
-        "%s %.4f [%.3f %.3f %.3f %.3f]",
-        d.getLabel(),
-        d.getScore(),
-        d.getXMin(),
-        d.getYMin(),
-        d.getXMax(),
-        d.getYMax());
   }
 }
