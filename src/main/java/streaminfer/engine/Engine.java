@@ -30,6 +30,7 @@ import streaminfer.ops.ModelMetrics;
 import streaminfer.ops.OpsServer;
 import streaminfer.ops.PipelineMetrics;
 import streaminfer.ops.ProcessMetrics;
+import streaminfer.ops.Tracing;
 import streaminfer.pipeline.BatchedModel;
 import streaminfer.pipeline.Warmable;
 import streaminfer.runtime.ModelRepository;
@@ -61,6 +62,7 @@ public final class Engine implements AutoCloseable {
   private final OpsServer ops;
   private final ExecutorService workers;
   private final ModelReloader reloader;
+  private final Tracing tracing;
 
   private Engine(
       Vertx vertx,
@@ -74,7 +76,8 @@ public final class Engine implements AutoCloseable {
       KafkaProbe probe,
       OpsServer ops,
       ExecutorService workers,
-      ModelReloader reloader) {
+      ModelReloader reloader,
+      Tracing tracing) {
     this.vertx = vertx;
     this.registry = registry;
     this.processMetrics = processMetrics;
@@ -87,6 +90,7 @@ public final class Engine implements AutoCloseable {
     this.ops = ops;
     this.reloader = reloader;
     this.workers = workers;
+    this.tracing = tracing;
   }
 
   public static Engine start(EngineSettings settings) {
@@ -107,6 +111,7 @@ public final class Engine implements AutoCloseable {
     KafkaPreflight.check(settings.kafka());
     Vertx vertx = Vertx.vertx();
     ExecutorService workers = preprocessingPool();
+    Tracing tracing = Tracing.fromEnvironment();
     try {
       settings
           .kafkaWarmup()
@@ -141,7 +146,13 @@ public final class Engine implements AutoCloseable {
         RecordProcessor processor = processor(pipeline, loaded, schemas, workers, registry, state);
         processors.add(processor);
         warmUp(settings, pipeline, processor);
-        StreamVerticle verticle = new StreamVerticle(stream, processor, state, pipelineMetrics);
+        StreamVerticle verticle =
+            new StreamVerticle(
+                stream,
+                processor,
+                state,
+                pipelineMetrics,
+                tracing.recordTracer(pipeline.name(), stream.groupId()));
         streams.add(verticle);
         if (!state.stateful() && pipeline.mainModel().version().isEmpty()) {
           reloadable.add(
@@ -243,7 +254,8 @@ public final class Engine implements AutoCloseable {
           probe,
           ops,
           workers,
-          reloader);
+          reloader,
+          tracing);
     } catch (RuntimeException e) {
       processors.forEach(RecordProcessor::close);
       states.forEach(StreamState::close);
@@ -251,6 +263,7 @@ public final class Engine implements AutoCloseable {
       workers.shutdownNow();
       vertx.close();
       processMetrics.close();
+      tracing.close();
       throw e;
     }
   }
@@ -400,6 +413,7 @@ public final class Engine implements AutoCloseable {
     probe.close();
     await(vertx.close());
     processMetrics.close();
+    tracing.close();
     registry.close();
   }
 

@@ -27,8 +27,11 @@ final class PartitionLane {
     final long receivedNanos;
     // Kept until the record is acknowledged: a refused output dead-letters the original value.
     private final byte[] value;
-    // The input's trace headers, set at receipt, copied onto its outputs and dead letter.
+    // The trace headers its outputs and dead letter carry, set at receipt (RecordTracer).
     List<io.vertx.kafka.client.producer.KafkaHeader> trace = List.of();
+    // The record's span while tracing is on; ended when its outputs or dead letter are
+    // acknowledged.
+    io.opentelemetry.api.trace.Span span;
     private List<Output> outputs;
     private Throwable failure;
     private boolean done;

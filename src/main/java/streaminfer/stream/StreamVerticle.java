@@ -78,6 +78,7 @@ public final class StreamVerticle extends VerticleBase {
   private final Map<RecordProcessor, Promise<RecordProcessor>> retiring = new IdentityHashMap<>();
   private final StreamState state;
   private final StreamMetrics metrics;
+  private final RecordTracer tracer;
   private final Map<TopicPartition, PartitionLane> lanes = new HashMap<>();
   // Revoked lanes whose records are still in flight: they still time out.
   private final Set<PartitionLane> retired = new HashSet<>();
@@ -125,10 +126,20 @@ public final class StreamVerticle extends VerticleBase {
 
   public StreamVerticle(
       StreamConfig config, RecordProcessor processor, StreamState state, StreamMetrics metrics) {
+    this(config, processor, state, metrics, RecordTracer.NONE);
+  }
+
+  public StreamVerticle(
+      StreamConfig config,
+      RecordProcessor processor,
+      StreamState state,
+      StreamMetrics metrics,
+      RecordTracer tracer) {
     this.config = config;
     this.processor = processor;
     this.state = state;
     this.metrics = metrics;
+    this.tracer = tracer;
   }
 
   @Override
@@ -323,7 +334,11 @@ public final class StreamVerticle extends VerticleBase {
     PartitionLane.Slot slot =
         lane.append(
             record.offset(), record.timestamp(), record.key(), record.value(), System.nanoTime());
-    slot.trace = TraceContext.of(record.headers());
+    RecordTracer.Started traced =
+        tracer.start(
+            record.topic(), record.partition(), record.offset(), TraceContext.of(record.headers()));
+    slot.trace = traced.outputTrace();
+    slot.span = traced.span();
     metrics.received(record.partition(), record.offset());
     inFlight++;
     metrics.inFlight(inFlight);
@@ -508,6 +523,7 @@ public final class StreamVerticle extends VerticleBase {
       }
       if (failure == null && slot.outputs().isEmpty()) {
         metrics.skipped();
+        RecordTracer.succeeded(slot.span, 0);
         acknowledged(partition, lane, slot);
       } else if (failure == null) {
         send(partition, lane, slot);
@@ -559,6 +575,7 @@ public final class StreamVerticle extends VerticleBase {
                 if (sent.succeeded()) {
                   if (slot.outputAcknowledged()) {
                     metrics.produced(slot.timestamp);
+                    RecordTracer.succeeded(slot.span, slot.outputs().size());
                     acknowledged(partition, lane, slot);
                   }
                 } else if (slot.refuse(sent.cause())) {
@@ -599,6 +616,7 @@ public final class StreamVerticle extends VerticleBase {
               sendsOutstanding--;
               if (sent.succeeded()) {
                 metrics.deadLettered(DeadLetters.rootOf(slot.failure()).getClass().getSimpleName());
+                RecordTracer.deadLettered(slot.span, slot.failure());
                 acknowledged(partition, lane, slot);
               } else {
                 halt(sent.cause());

@@ -1,10 +1,19 @@
 package streaminfer.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -488,6 +497,110 @@ class StreamVerticleTest {
     }
     assertEquals(4, sequence(letters.get(0).value()));
     assertEquals(6, sent.size());
+  }
+
+  @Test
+  void makesOneSpanPerRecordChildOfItsInputsContextWhoseContextItsOutputsCarry() throws Exception {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    OpenTelemetrySdk openTelemetry =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .build();
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String parentSpanId = "00f067aa0ba902b7";
+    // Record 0 comes without trace headers: its span starts a trace of its own.
+    TestInputs.produce(
+        broker.bootstrapServers(),
+        6,
+        i ->
+            i == 0
+                ? List.of()
+                : List.of(
+                    new RecordHeader(
+                        "traceparent",
+                        ("00-" + traceId + "-" + parentSpanId + "-01")
+                            .getBytes(StandardCharsets.UTF_8)),
+                    new RecordHeader("baggage", ("user=" + i).getBytes(StandardCharsets.UTF_8))));
+    deploy(
+        new StreamVerticle(
+            StreamConfig.of(broker.bootstrapServers(), "spans", "in", "out"),
+            (partition, key, value) ->
+                CompletableFuture.completedFuture(
+                    sequence(value) == 4
+                        ? Output.one("elsewhere", value)
+                        : List.of(new Output("out", null, value), new Output("out", null, value))),
+            StreamState.of(
+                StreamConfig.of(broker.bootstrapServers(), "spans", "in", "out"),
+                UnaryOperator.identity()),
+            StreamMetrics.NONE,
+            RecordTracer.of(openTelemetry, "traced-pipeline", "spans")));
+    List<ConsumerRecord<String, byte[]>> outputs = read("out", 10);
+    List<ConsumerRecord<String, byte[]>> letters = read("in.dlq", 1);
+    assertEquals(10, outputs.size(), "two outputs of each record but the dead-lettered one");
+    assertEquals(1, letters.size());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (spans.getFinishedSpanItems().size() < 6 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    Map<Integer, SpanData> bySequence = new HashMap<>();
+    for (SpanData span : spans.getFinishedSpanItems()) {
+      assertEquals(SpanKind.CONSUMER, span.getKind());
+      assertEquals("process in", span.getName());
+      assertEquals(
+          "traced-pipeline",
+          span.getAttributes().get(AttributeKey.stringKey("streaminfer.pipeline")));
+      assertEquals("kafka", span.getAttributes().get(AttributeKey.stringKey("messaging.system")));
+      assertEquals(
+          "spans",
+          span.getAttributes().get(AttributeKey.stringKey("messaging.consumer.group.name")));
+      bySequence.put(Math.toIntExact(spanRecord(span)), span);
+    }
+    assertEquals(6, spans.getFinishedSpanItems().size(), spans.getFinishedSpanItems().toString());
+    List<ConsumerRecord<String, byte[]>> all = new ArrayList<>(outputs);
+    all.addAll(letters);
+    for (ConsumerRecord<String, byte[]> record : all) {
+      int i = sequence(record.value());
+      SpanData span = bySequence.get(i);
+      assertEquals(
+          "00-"
+              + span.getTraceId()
+              + "-"
+              + span.getSpanId()
+              + "-"
+              + span.getSpanContext().getTraceFlags().asHex(),
+          header(record, "traceparent"),
+          "the output of record " + i + " carries its span's context");
+      if (i == 0) {
+        assertFalse(span.getParentSpanContext().isValid(), "record 0 had no parent");
+        assertEquals(null, record.headers().lastHeader("baggage"));
+      } else {
+        assertEquals(traceId, span.getTraceId());
+        assertEquals(parentSpanId, span.getParentSpanId());
+        assertEquals("user=" + i, header(record, "baggage"), "baggage travels unchanged");
+      }
+    }
+    assertEquals(StatusCode.ERROR, bySequence.get(4).getStatus().getStatusCode());
+    assertEquals(StatusCode.UNSET, bySequence.get(1).getStatus().getStatusCode());
+    assertEquals(
+        2L,
+        bySequence.get(1).getAttributes().get(AttributeKey.longKey("streaminfer.output.count")));
+    openTelemetry.close();
+  }
+
+  /** Which test record a span traced: its partition and offset identify the record. */
+  private long spanRecord(SpanData span) throws Exception {
+    String partition =
+        span.getAttributes().get(AttributeKey.stringKey("messaging.destination.partition.id"));
+    long offset = span.getAttributes().get(AttributeKey.longKey("messaging.kafka.offset"));
+    for (ConsumerRecord<String, byte[]> record : read("in", 6)) {
+      if (Integer.toString(record.partition()).equals(partition) && record.offset() == offset) {
+        return sequence(record.value());
+      }
+    }
+    throw new AssertionError("no input at partition " + partition + " offset " + offset);
   }
 
   private String deployCounter(StreamConfig config) throws Exception {
