@@ -9,6 +9,9 @@ MVN        := mvn -B -q
 JAR        := target/streaminfer.jar
 DEB_PACKAGES := maven openjdk-17-jdk-headless python3-torch python3-torchvision python3-onnx python3-pytest \
                 python3-matplotlib python3-pyflakes libopenblas0-pthread
+# kubectl renders k8s/ (`kubectl kustomize`) for DeployManifestsTest: Debian's kubectl 1.20 (kustomize
+# v2.0.3) unless some kubectl is already on the PATH (a newer one renders the same manifests).
+KUBECTL_PACKAGE := kubernetes-client
 # Set GPU=1 to build against onnxruntime_gpu (CUDA 12.x + cuDNN 9 needed at run time).
 MVN_PROFILE := $(if $(GPU),-Pgpu,)
 # `make models DGEX_SIZE=paper` trains the paper-size D-GEX (3 x 3000 hidden units, not shipped).
@@ -22,6 +25,7 @@ deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
+	command -v kubectl >/dev/null || missing="$$missing $(KUBECTL_PACKAGE)"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
