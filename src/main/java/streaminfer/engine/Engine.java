@@ -130,8 +130,8 @@ public final class Engine implements AutoCloseable {
             PipelineModels.load(
                 repository,
                 pipeline,
-                pipelineMetrics,
-                name -> new ModelMetrics(registry, name),
+                pipelineMetrics::mainModel,
+                (name, version) -> new ModelMetrics(registry, name, version),
                 models);
         loaded.values().forEach(model -> describe(registry, model.session()));
         metrics.add(pipelineMetrics);

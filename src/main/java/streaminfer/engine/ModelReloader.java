@@ -137,8 +137,8 @@ final class ModelReloader implements AutoCloseable {
           PipelineModels.load(
               repository,
               pinned,
-              pipeline.metrics(),
-              name -> new ModelMetrics(registry, name),
+              pipeline.metrics()::mainModel,
+              (name, loadedVersion) -> new ModelMetrics(registry, name, loadedVersion),
               opened);
       processor = Engine.processor(pinned, loaded, schemas, workers, registry, pipeline.state());
       Engine.warmUp(settings, pinned, processor);

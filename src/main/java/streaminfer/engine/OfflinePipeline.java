@@ -75,8 +75,8 @@ public final class OfflinePipeline implements AutoCloseable {
           PipelineModels.load(
               repository,
               pipeline,
-              (size, nanos, failed) -> mainRows.add(size),
-              name -> BatchListener.NONE,
+              version -> (size, nanos, failed) -> mainRows.add(size),
+              (name, version) -> BatchListener.NONE,
               loaded);
       RecordProcessor processor =
           pipeline

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.IntFunction;
 import streaminfer.batch.BatchListener;
 import streaminfer.config.ConfigException;
 import streaminfer.config.ModelRef;
@@ -30,8 +32,8 @@ final class PipelineModels {
   static Map<String, BatchedModel> load(
       ModelRepository repository,
       PipelineSettings pipeline,
-      BatchListener mainListener,
-      java.util.function.Function<String, BatchListener> otherListeners,
+      IntFunction<BatchListener> mainListener,
+      BiFunction<String, Integer, BatchListener> otherListeners,
       List<BatchedModel> loaded) {
     FamilyModule<?> family = pipeline.family().module();
     Map<String, BatchedModel> models = new LinkedHashMap<>();
@@ -53,8 +55,11 @@ final class PipelineModels {
                 + family.name()
                 + "'");
       }
+      int version = session.metadata().version();
       BatchListener listener =
-          role == roles.get(0) ? mainListener : otherListeners.apply(session.metadata().name());
+          role == roles.get(0)
+              ? mainListener.apply(version)
+              : otherListeners.apply(session.metadata().name(), version);
       BatchedModel model = new BatchedModel(session, pipeline.batch(), listener);
       loaded.add(model);
       models.put(role.role(), model);

@@ -40,7 +40,7 @@ public final class ConsoleReporter {
           metrics.recordsSkipped(),
           percentile(metrics, 0.5),
           percentile(metrics, 0.99),
-          metrics.batchSize().mean(),
+          metrics.meanBatchSize(),
           metrics.consumerLag());
     }
   }

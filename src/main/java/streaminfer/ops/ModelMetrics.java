@@ -7,26 +7,33 @@ import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 import streaminfer.batch.BatchListener;
 
-/** The meters of one served model: batch sizes, inference latency per batch, failed batches. */
+/**
+ * The meters of one served model version: batch sizes, inference latency per batch, failed batches,
+ * tagged {@code model} and {@code version} so that a hot reload's new version shows apart.
+ */
 public final class ModelMetrics implements BatchListener {
   private final DistributionSummary batchSize;
   private final Timer inferenceLatency;
   private final Counter failedBatches;
 
-  public ModelMetrics(MeterRegistry registry, String model) {
+  public ModelMetrics(MeterRegistry registry, String model, int version) {
+    String versionTag = Integer.toString(version);
     this.batchSize =
         DistributionSummary.builder("streaminfer.batch.size")
             .baseUnit("records")
             .tag("model", model)
+            .tag("version", versionTag)
             .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
             .register(registry);
     this.inferenceLatency =
         Timer.builder("streaminfer.inference.latency")
             .description("one ONNX Runtime run of a whole batch")
             .tag("model", model)
+            .tag("version", versionTag)
             .publishPercentileHistogram()
             .register(registry);
-    this.failedBatches = registry.counter("streaminfer.batches.failed", "model", model);
+    this.failedBatches =
+        registry.counter("streaminfer.batches.failed", "model", model, "version", versionTag);
   }
 
   @Override
@@ -40,9 +47,5 @@ public final class ModelMetrics implements BatchListener {
 
   public double meanBatchSize() {
     return batchSize.mean();
-  }
-
-  DistributionSummary batchSize() {
-    return batchSize;
   }
 }

@@ -1,7 +1,6 @@
 package streaminfer.ops;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -17,11 +16,11 @@ import streaminfer.stream.StreamMetrics;
 
 /**
  * The meters of one pipeline: records in/out/dead-lettered, in-flight records, end-to-end latency
- * (record timestamp to acknowledged output) and consumer lag, plus the {@link ModelMetrics} of its
- * main model. Names follow Prometheus conventions once exported ({@code
+ * (record timestamp to acknowledged output) and consumer lag, plus the {@link ModelMetrics} of each
+ * version of its main model. Names follow Prometheus conventions once exported ({@code
  * streaminfer_records_in_total}).
  */
-public final class PipelineMetrics implements StreamMetrics, BatchListener {
+public final class PipelineMetrics implements StreamMetrics {
   private final MeterRegistry registry;
   private final String pipeline;
   private final Counter recordsIn;
@@ -33,7 +32,9 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong consumerLag = new AtomicLong();
   private final Timer recordLatency;
-  private final ModelMetrics model;
+  private final String model;
+  // The latest version's: the one serving once a hot reload has switched.
+  private volatile ModelMetrics mainModel;
 
   public PipelineMetrics(MeterRegistry registry, String pipeline, String model) {
     this.registry = registry;
@@ -58,7 +59,7 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
             .publishPercentileHistogram()
             .distributionStatisticExpiry(Duration.ofSeconds(10))
             .register(registry);
-    this.model = new ModelMetrics(registry, model);
+    this.model = model;
   }
 
   private Iterable<io.micrometer.core.instrument.Tag> tags() {
@@ -145,9 +146,11 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
     inFlight.set(records);
   }
 
-  @Override
-  public void batchCompleted(int size, long nanos, boolean failed) {
-    model.batchCompleted(size, nanos, failed);
+  /** The batch meters of {@code version} of the pipeline's main model. */
+  public BatchListener mainModel(int version) {
+    ModelMetrics metrics = new ModelMetrics(registry, model, version);
+    mainModel = metrics;
+    return metrics;
   }
 
   public void consumerLag(long records) {
@@ -176,9 +179,10 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
         .sum();
   }
 
-  /** Mean batch size of the pipeline's main model. */
+  /** Mean batch size of the pipeline's main model (its latest version); 0 before one loaded. */
   public double meanBatchSize() {
-    return model.meanBatchSize();
+    ModelMetrics metrics = mainModel;
+    return metrics == null ? 0 : metrics.meanBatchSize();
   }
 
   long consumerLag() {
@@ -187,9 +191,5 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
 
   Timer recordLatency() {
     return recordLatency;
-  }
-
-  DistributionSummary batchSize() {
-    return model.batchSize();
   }
 }

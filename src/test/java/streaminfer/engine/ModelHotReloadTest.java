@@ -116,6 +116,14 @@ class ModelHotReloadTest {
       assertTrue(
           !metrics.contains("streaminfer_model_info{device=\"cpu\",model=\"ssd\",version=\"1\"}"),
           metrics);
+      for (String version : List.of("1", "2")) {
+        assertTrue(
+            metrics.contains(
+                "streaminfer_inference_latency_seconds_count{model=\"ssd\",version=\""
+                    + version
+                    + "\"}"),
+            "inference latency of version " + version + ": " + metrics);
+      }
       assertTrue(
           !metrics.contains("streaminfer_records_deadlettered_total{pipeline=\"ssd\""),
           "no frame dead-lettered: " + metrics);

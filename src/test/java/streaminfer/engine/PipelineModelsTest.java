@@ -32,7 +32,11 @@ class PipelineModelsTest {
     try {
       Map<String, BatchedModel> models =
           PipelineModels.load(
-              repository, games, BatchListener.NONE, name -> BatchListener.NONE, loaded);
+              repository,
+              games,
+              version -> BatchListener.NONE,
+              (name, version) -> BatchListener.NONE,
+              loaded);
       assertEquals(
           List.of("qgen", "sceneEncoder", "oracle", "guesser"), List.copyOf(models.keySet()));
       assertEquals(
@@ -55,7 +59,11 @@ class PipelineModelsTest {
             ConfigException.class,
             () ->
                 PipelineModels.load(
-                    repository, wrong, BatchListener.NONE, name -> BatchListener.NONE, loaded));
+                    repository,
+                    wrong,
+                    version -> BatchListener.NONE,
+                    (name, version) -> BatchListener.NONE,
+                    loaded));
     assertEquals("pipelines[ssd].model", error.key());
     assertTrue(error.getMessage().contains("family 'dgex'"), error.getMessage());
     assertTrue(loaded.isEmpty(), "the refused model is closed, not kept");

@@ -94,7 +94,7 @@ class OpsServerTest {
     metrics.received(0, 0);
     metrics.produced(System.currentTimeMillis());
     metrics.deadLettered("CodecException");
-    metrics.batchCompleted(16, 1_000_000, false);
+    metrics.mainModel(3).batchCompleted(16, 1_000_000, false);
     String body = get("/metrics").body();
     assertTrue(body.contains("streaminfer_records_in_total{pipeline=\"dgex\"} 1.0"), body);
     assertTrue(body.contains("streaminfer_records_out_total{pipeline=\"dgex\"} 1.0"), body);
@@ -102,9 +102,13 @@ class OpsServerTest {
         body.contains(
             "streaminfer_records_deadlettered_total{pipeline=\"dgex\",reason=\"CodecException\"} 1.0"),
         body);
-    assertTrue(body.contains("streaminfer_inference_latency_seconds_bucket{model=\"dgex\""), body);
+    assertTrue(
+        body.contains("streaminfer_inference_latency_seconds_bucket{model=\"dgex\",version=\"3\""),
+        body);
     assertTrue(body.contains("streaminfer_consumer_lag_records{pipeline=\"dgex\"}"), body);
-    assertTrue(body.contains("streaminfer_batch_size_records_count{model=\"dgex\"}"), body);
+    assertTrue(
+        body.contains("streaminfer_batch_size_records_count{model=\"dgex\",version=\"3\"} 1"),
+        body);
   }
 
   private HttpResponse<String> get(String path) throws Exception {
