@@ -32,7 +32,9 @@ final class EngineImageAvailable implements ExecutionCondition {
 
   private static Optional<String> missing() {
     if (!DockerClientFactory.instance().isDockerAvailable()) {
-      return Optional.of("no Docker engine answers here (DOCKER_HOST or /var/run/docker.sock)");
+      return Optional.of(
+          "no Docker engine answers here (DOCKER_HOST or /var/run/docker.sock; what Testcontainers"
+              + " tried: -Dorg.slf4j.simpleLogger.log.org.testcontainers.dockerclient=debug)");
     }
     String image = image().asCanonicalNameString();
     try {

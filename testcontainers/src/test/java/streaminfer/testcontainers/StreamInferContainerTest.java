@@ -53,6 +53,8 @@ class StreamInferContainerTest {
     assertEquals("/models", new StreamInferContainer().getEnvMap().get("STREAMINFER__MODELS__DIR"));
   }
 
+  // getCopyToFileContainerPathMap is deprecated, but it is the only public view of what is copied.
+  @SuppressWarnings("deprecation")
   @Test
   void copiesTheConfigFileOverTheImagesOwnReadableByTheNonRootUser() throws IOException {
     Path config = Files.writeString(dir.resolve("my.yaml"), "pipelines:\n  - name: dgex\n");
@@ -73,6 +75,7 @@ class StreamInferContainerTest {
         () -> new StreamInferContainer().withConfigFile(dir.resolve("missing.yaml")));
   }
 
+  @SuppressWarnings("deprecation")
   @Test
   void copiesAConfigFileFromTheClassPath() {
     StreamInferContainer engine = new StreamInferContainer().withConfigResource("dgex-only.yaml");
