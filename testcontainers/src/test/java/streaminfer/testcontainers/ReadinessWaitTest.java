@@ -27,7 +27,6 @@ import org.testcontainers.containers.wait.strategy.WaitStrategyTarget;
 class ReadinessWaitTest {
   private final HttpServer engine = startFakeEngine();
   private final AtomicInteger readinessCalls = new AtomicInteger();
-  private volatile int readinessStatus = 503;
 
   @AfterEach
   void stop() {
@@ -60,7 +59,7 @@ class ReadinessWaitTest {
         OpsEndpoints.READINESS,
         exchange -> {
           readinessCalls.incrementAndGet();
-          exchange.sendResponseHeaders(readinessStatus, -1);
+          exchange.sendResponseHeaders(503, -1);
           exchange.close();
         });
     StreamInferContainer container =

@@ -1,7 +1,7 @@
 package streaminfer.testcontainers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -115,7 +115,7 @@ class StreamInferContainerTest {
     KafkaContainer kafka = new KafkaContainer("apache/kafka:4.0.0");
     StreamInferContainer engine = new StreamInferContainer().withKafka(kafka);
 
-    assertTrue(kafka.getNetwork() != null);
+    assertNotNull(kafka.getNetwork());
     assertSame(kafka.getNetwork(), engine.getNetwork());
   }
 
@@ -149,6 +149,6 @@ class StreamInferContainerTest {
 
   @Test
   void setsNoCommandSoTheImageServes() {
-    assertFalse(new StreamInferContainer().getCommandParts().length > 0);
+    assertEquals(0, new StreamInferContainer().getCommandParts().length);
   }
 }
