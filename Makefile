@@ -17,7 +17,7 @@ MVN_PROFILE := $(if $(GPU),-Pgpu,)
 # `make models DGEX_SIZE=paper` trains the paper-size D-GEX (3 x 3000 hidden units, not shipped).
 DGEX_SIZE  ?= shipped
 
-.PHONY: all deps build test test-python test-java test-faults run bench bench-external bench-gpu models clean
+.PHONY: all deps build test test-python test-java test-testcontainers test-faults run bench bench-external bench-gpu models clean
 
 all: build
 
@@ -36,11 +36,17 @@ $(JAR): pom.xml $(shell find src schemas -type f 2>/dev/null)
 
 build: deps $(JAR)
 
-test: deps test-python test-java
+test: deps test-python test-testcontainers test-java
 
 test-python:
 	$(PYTHON) -m pyflakes exporters
 	$(PYTHON) -m pytest -q exporters
+
+# The Testcontainers support (testcontainers/, a Maven project of its own so the engine's jar does
+# not carry Testcontainers): its configuration tests; the test with a real engine image skips
+# itself, saying why, where no Docker engine answers. Needs neither the engine's jar nor Docker.
+test-testcontainers:
+	mvn -B -ntp -f testcontainers/pom.xml verify
 
 # Not quiet: Surefire's and Failsafe's summaries are the test report.
 test-java:
@@ -87,4 +93,4 @@ models: deps
 	$(PYTHON) -m exporters.dgex all $(if $(filter paper,$(DGEX_SIZE)),--hidden 3000 --layers 3 --work-dir build/dgex-paper --out build/dgex-paper/1,--out models/dgex/1)
 
 clean:
-	rm -rf target build .pytest_cache
+	rm -rf target build .pytest_cache testcontainers/target
