@@ -2,34 +2,21 @@ package streaminfer.family.maskrcnn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import streaminfer.family.frames.FrameImageDecoder;
-import streaminfer.family.frames.FramePreprocessor;
+import streaminfer.family.frames.FrameModelGolden;
 import streaminfer.family.frames.RgbImage;
-import streaminfer.runtime.DevicePolicy;
-import streaminfer.runtime.ModelRepository;
-import streaminfer.runtime.ModelSession;
-import streaminfer.runtime.SessionTuning;
 import streaminfer.runtime.Tensor;
-import streaminfer.v1.FrameEncoding;
 import streaminfer.v1.SegmentedInstance;
 
 /**
@@ -38,83 +25,56 @@ import streaminfer.v1.SegmentedInstance;
  * and RLE the trainer's served masks.
  */
 class MaskrcnnGoldenTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static ModelSession session;
-  private static JsonNode golden;
+  private static FrameModelGolden golden;
 
   @BeforeAll
   static void open() throws IOException {
-    session =
-        new ModelRepository(java.nio.file.Path.of("models"))
-            .open("maskrcnn", OptionalInt.empty(), DevicePolicy.CPU, SessionTuning.defaults());
-    golden = JSON.readTree(session.directory().resolve("golden.json").toFile());
+    golden = FrameModelGolden.open("maskrcnn");
   }
 
   @AfterAll
   static void close() {
-    session.close();
+    golden.close();
   }
 
   @Test
   void onnxRuntimeJavaReproducesTheTrainersDetections() throws IOException {
-    double atol = golden.at("/tolerance/atol").asDouble();
-    double rtol = golden.at("/tolerance/rtol").asDouble();
-    for (JsonNode sample : golden.get("samples")) {
+    for (JsonNode sample : golden.samples()) {
       Map<String, Tensor> outputs =
-          session.runRows(List.of(Map.of("image", Tensor.of(floats(sample.get("tensor")))))).get(0);
-      int count = sample.get("count").asInt();
-      assertEquals(count, outputs.get("scores").floats().length, "detections of " + sample);
-      long[] labels = new long[count];
-      for (int i = 0; i < count; i++) {
-        labels[i] = sample.get("labels").get(i).asLong();
-      }
-      assertArrayEquals(labels, outputs.get("labels").longs());
+          golden
+              .session()
+              .runRows(List.of(Map.of("image", Tensor.of(golden.floats(sample.get("tensor"))))))
+              .get(0);
+      assertEquals(
+          sample.get("count").asInt(),
+          outputs.get("scores").floats().length,
+          "detections of " + sample);
+      assertArrayEquals(labels(sample), outputs.get("labels").longs());
       for (String output : List.of("boxes", "scores", "masks")) {
-        float[] expected = floats(sample.get(output));
-        float[] actual = outputs.get(output).floats();
-        assertEquals(expected.length, actual.length, output);
-        for (int i = 0; i < expected.length; i++) {
-          assertTrue(
-              Math.abs(expected[i] - actual[i]) <= atol + rtol * Math.abs(expected[i]),
-              output + "[" + i + "]: trainer " + expected[i] + ", ORT " + actual[i]);
-        }
+        golden.assertWithinTolerance(
+            output, golden.floats(sample.get(output)), outputs.get(output).floats());
       }
     }
   }
 
   @Test
   void javaPreprocessingReproducesTheTrainersInputTensor() throws IOException {
-    FramePreprocessor preprocessor = FramePreprocessor.fromMetadata(session.metadata());
-    for (JsonNode sample : golden.get("samples")) {
-      RgbImage image = image(sample);
-      float[] expected = floats(sample.get("tensor"));
-      float[] actual = preprocessor.preprocess(image);
-      double worst = 0;
-      for (int i = 0; i < expected.length; i++) {
-        worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
-      }
-      assertTrue(worst < 1e-3, "largest preprocessing difference " + worst);
-    }
+    golden.assertPreprocessingReproducesTheTrainersTensors();
   }
 
   @Test
   void javaPastingReproducesTheTrainersServedMasksExactly() throws IOException {
     SegmentationTask task = task();
-    for (JsonNode sample : golden.get("samples")) {
-      RgbImage image = image(sample);
-      int count = sample.get("count").asInt();
-      long[] labels = new long[count];
-      for (int i = 0; i < count; i++) {
-        labels[i] = sample.get("labels").get(i).asLong();
-      }
+    for (JsonNode sample : golden.samples()) {
+      RgbImage image = golden.image(sample);
       List<SegmentedInstance> served =
           task.instances(
               image.width(),
               image.height(),
-              floats(sample.get("boxes")),
-              labels,
-              floats(sample.get("scores")),
-              floats(sample.get("masks")));
+              golden.floats(sample.get("boxes")),
+              labels(sample),
+              golden.floats(sample.get("scores")),
+              golden.floats(sample.get("masks")));
       JsonNode expected = sample.get("instances");
       assertEquals(expected.size(), served.size(), "instances of " + sample.get("image"));
       for (int i = 0; i < served.size(); i++) {
@@ -132,10 +92,10 @@ class MaskrcnnGoldenTest {
 
   static SegmentationTask task() {
     return new SegmentationTask(
-        session.metadata(),
+        golden.session().metadata(),
         new FrameImageDecoder(),
         MaskrcnnPostprocessing.of(
-            session.metadata(),
+            golden.session().metadata(),
             new MaskrcnnSettings(
                 FrameImageDecoder.DEFAULT_MAX_PIXELS,
                 Optional.empty(),
@@ -145,17 +105,12 @@ class MaskrcnnGoldenTest {
         Clock.systemUTC());
   }
 
-  private static RgbImage image(JsonNode sample) throws IOException {
-    byte[] png = Files.readAllBytes(session.directory().resolve(sample.get("image").asText()));
-    java.awt.image.BufferedImage header = ImageIO.read(new ByteArrayInputStream(png));
-    return new FrameImageDecoder()
-        .decode(FrameEncoding.PNG, header.getWidth(), header.getHeight(), ByteBuffer.wrap(png));
-  }
-
-  private static float[] floats(JsonNode file) throws IOException {
-    byte[] bytes = Files.readAllBytes(session.directory().resolve(file.asText()));
-    float[] values = new float[bytes.length / 4];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-    return values;
+  private static long[] labels(JsonNode sample) {
+    int count = sample.get("count").asInt();
+    long[] labels = new long[count];
+    for (int i = 0; i < count; i++) {
+      labels[i] = sample.get("labels").get(i).asLong();
+    }
+    return labels;
   }
 }

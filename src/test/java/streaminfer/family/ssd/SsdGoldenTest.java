@@ -1,30 +1,17 @@
 package streaminfer.family.ssd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import streaminfer.family.frames.FrameImageDecoder;
-import streaminfer.family.frames.FramePreprocessor;
-import streaminfer.family.frames.RgbImage;
-import streaminfer.runtime.DevicePolicy;
-import streaminfer.runtime.ModelRepository;
+import streaminfer.family.frames.FrameModelGolden;
 import streaminfer.runtime.ModelSession;
-import streaminfer.runtime.SessionTuning;
 import streaminfer.runtime.Tensor;
-import streaminfer.v1.FrameEncoding;
 
 /**
  * The shipped SSD against the trainer's golden files: ORT Java reproduces the raw heads, the Java
@@ -32,75 +19,48 @@ import streaminfer.v1.FrameEncoding;
  * reproduces the trainer's reference detections.
  */
 class SsdGoldenTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static ModelSession session;
-  private static JsonNode golden;
+  private static FrameModelGolden golden;
 
   @BeforeAll
   static void open() throws IOException {
-    session =
-        new ModelRepository(Path.of("models"))
-            .open("ssd", OptionalInt.empty(), DevicePolicy.CPU, SessionTuning.defaults());
-    golden = JSON.readTree(session.directory().resolve("golden.json").toFile());
+    golden = FrameModelGolden.open("ssd");
   }
 
   @AfterAll
   static void close() {
-    session.close();
+    golden.close();
   }
 
   @Test
   void onnxRuntimeJavaReproducesTheTrainersRawHeads() throws IOException {
-    double atol = golden.at("/tolerance/atol").asDouble();
-    double rtol = golden.at("/tolerance/rtol").asDouble();
-    for (JsonNode sample : golden.get("samples")) {
+    for (JsonNode sample : golden.samples()) {
       Map<String, Tensor> outputs =
-          session
-              .runRows(List.of(Map.of("images", Tensor.of(floats(sample.get("tensor"))))))
+          golden
+              .session()
+              .runRows(List.of(Map.of("images", Tensor.of(golden.floats(sample.get("tensor"))))))
               .get(0);
       for (String output : List.of("boxes", "logits")) {
-        float[] expected = floats(sample.get(output));
-        float[] actual = outputs.get(output).floats();
-        assertEquals(expected.length, actual.length, output);
-        for (int i = 0; i < expected.length; i++) {
-          assertTrue(
-              Math.abs(expected[i] - actual[i]) <= atol + rtol * Math.abs(expected[i]),
-              output + "[" + i + "]: trainer " + expected[i] + ", ORT " + actual[i]);
-        }
+        golden.assertWithinTolerance(
+            output, golden.floats(sample.get(output)), outputs.get(output).floats());
       }
     }
   }
 
   @Test
   void javaPreprocessingReproducesTheTrainersInputTensor() throws IOException {
-    FramePreprocessor preprocessor = FramePreprocessor.fromMetadata(session.metadata());
-    FrameImageDecoder decoder = new FrameImageDecoder();
-    for (JsonNode sample : golden.get("samples")) {
-      byte[] png = Files.readAllBytes(session.directory().resolve(sample.get("image").asText()));
-      java.awt.image.BufferedImage header =
-          javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
-      RgbImage image =
-          decoder.decode(
-              FrameEncoding.PNG, header.getWidth(), header.getHeight(), ByteBuffer.wrap(png));
-      float[] expected = floats(sample.get("tensor"));
-      float[] actual = preprocessor.preprocess(image);
-      double worst = 0;
-      for (int i = 0; i < expected.length; i++) {
-        worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
-      }
-      // Float32 bilinear weights, as PyTorch computes them; normalised units.
-      assertTrue(worst < 1e-3, "largest preprocessing difference " + worst);
-    }
+    golden.assertPreprocessingReproducesTheTrainersTensors();
   }
 
   @Test
   void javaDecodingReproducesTheTrainersReferenceDetections() throws IOException {
+    ModelSession session = golden.session();
     SsdDecoder decoder =
         SsdDecoder.fromMetadata(
             session.metadata(),
             SsdDecoder.fromMetadata(session.metadata()).postprocessing().withOutputThreshold(0f));
-    for (JsonNode sample : golden.get("samples")) {
-      List<Box> boxes = decoder.decode(floats(sample.get("boxes")), floats(sample.get("logits")));
+    for (JsonNode sample : golden.samples()) {
+      List<Box> boxes =
+          decoder.decode(golden.floats(sample.get("boxes")), golden.floats(sample.get("logits")));
       JsonNode expected = sample.get("detections");
       assertEquals(expected.size(), boxes.size(), "detections of " + sample.get("image"));
       for (int i = 0; i < boxes.size(); i++) {
@@ -114,12 +74,5 @@ class SsdGoldenTest {
         assertEquals(reference.get("yMax").asDouble(), box.yMax(), 1e-4);
       }
     }
-  }
-
-  private static float[] floats(JsonNode file) throws IOException {
-    byte[] bytes = Files.readAllBytes(session.directory().resolve(file.asText()));
-    float[] values = new float[bytes.length / 4];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-    return values;
   }
 }
