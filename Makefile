@@ -7,8 +7,10 @@ SHELL      := /bin/bash
 PYTHON     := /usr/bin/python3
 MVN        := mvn -B -q
 JAR        := target/streaminfer.jar
+# chromium and chromium-driver: the dashboard's browser test (DashboardBrowserTest) drives them.
 DEB_PACKAGES := maven openjdk-17-jdk-headless python3-torch python3-torchvision python3-onnx python3-pytest \
-                python3-matplotlib python3-pyflakes libopenblas0-pthread
+                python3-matplotlib python3-pyflakes libopenblas0-pthread \
+                chromium chromium-driver
 # Set GPU=1 to build against onnxruntime_gpu (CUDA 12.x + cuDNN 9 needed at run time).
 MVN_PROFILE := $(if $(GPU),-Pgpu,)
 # `make models DGEX_SIZE=paper` trains the paper-size D-GEX (3 x 3000 hidden units, not shipped).

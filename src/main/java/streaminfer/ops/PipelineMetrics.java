@@ -6,12 +6,15 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.header.Header;
 import streaminfer.batch.BatchListener;
 import streaminfer.stream.StreamMetrics;
 
@@ -22,6 +25,9 @@ import streaminfer.stream.StreamMetrics;
  * streaminfer_records_in_total}).
  */
 public final class PipelineMetrics implements StreamMetrics, BatchListener {
+  /** Dead letters kept with their reasons for the dashboard. */
+  private static final int RECENT_DEAD_LETTERS = 20;
+
   private final MeterRegistry registry;
   private final String pipeline;
   private final Counter recordsIn;
@@ -34,6 +40,8 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
   private final AtomicLong consumerLag = new AtomicLong();
   private final Timer recordLatency;
   private final ModelMetrics model;
+  private final DeadLetterLog deadLetters =
+      new DeadLetterLog(RECENT_DEAD_LETTERS, Clock.systemUTC());
 
   public PipelineMetrics(MeterRegistry registry, String pipeline, String model) {
     this.registry = registry;
@@ -105,6 +113,16 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
   }
 
   @Override
+  public void deadLetterSent(String key, List<Header> headers) {
+    deadLetters.add(pipeline, key, headers);
+  }
+
+  /** The latest dead letters with their reasons, oldest first. */
+  public List<DeadLetterLog.Entry> recentDeadLetters() {
+    return deadLetters.latest();
+  }
+
+  @Override
   public void skipped() {
     recordsSkipped.increment();
   }
@@ -145,6 +163,10 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
     inFlight.set(records);
   }
 
+  public int inFlight() {
+    return inFlight.get();
+  }
+
   @Override
   public void batchCompleted(int size, long nanos, boolean failed) {
     model.batchCompleted(size, nanos, failed);
@@ -166,7 +188,7 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
     return recordsOut.count();
   }
 
-  double deadLettered() {
+  public double deadLettered() {
     return registry
         .find("streaminfer.records.deadlettered")
         .tag("pipeline", pipeline)
@@ -181,15 +203,16 @@ public final class PipelineMetrics implements StreamMetrics, BatchListener {
     return model.meanBatchSize();
   }
 
-  long consumerLag() {
+  public long consumerLag() {
     return consumerLag.get();
   }
 
-  Timer recordLatency() {
+  public Timer recordLatency() {
     return recordLatency;
   }
 
-  DistributionSummary batchSize() {
+  /** Batch sizes of the pipeline's main model. */
+  public DistributionSummary batchSize() {
     return model.batchSize();
   }
 }
