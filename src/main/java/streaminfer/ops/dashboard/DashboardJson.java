@@ -104,8 +104,8 @@ final class DashboardJson {
     if (value == null || value.isNaN() || value.isInfinite()) {
       return null;
     }
-    double scale = Math.pow(10, digits);
-    return Math.round(value * scale) / scale;
+    double factor = Math.pow(10, digits);
+    return Math.round(value * factor) / factor;
   }
 
   private static Double round(float value, int digits) {

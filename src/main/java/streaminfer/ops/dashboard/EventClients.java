@@ -53,11 +53,11 @@ final class EventClients {
       missed++;
       return;
     }
-    client.write(frame(event, json));
+    client.write(encode(event, json));
   }
 
   /** One server-sent event; the JSON is one line, so one {@code data:} field holds it. */
-  static String frame(String event, String json) {
+  static String encode(String event, String json) {
     return "event: " + event + "\ndata: " + json + "\n\n";
   }
 

@@ -14,6 +14,8 @@ final class PerSecond {
   private final long[] stamps;
   private final double[] sums;
   private final long[] counts;
+  // Seconds before the first value are unknown, not zero: a stream followed for 5 s has 5 points.
+  private long firstSecond = Long.MAX_VALUE;
 
   PerSecond(int seconds) {
     if (seconds < 1) {
@@ -27,6 +29,7 @@ final class PerSecond {
   }
 
   void add(long second, double value) {
+    firstSecond = Math.min(firstSecond, second);
     int slot = (int) Math.floorMod(second, (long) seconds);
     if (stamps[slot] != second) {
       stamps[slot] = second;
@@ -37,12 +40,18 @@ final class PerSecond {
     counts[slot]++;
   }
 
-  /** How many values each whole second before {@code now} got, oldest first. */
+  /**
+   * How many values each whole second before {@code now} got, oldest first; null before the first.
+   */
   List<Double> counts(long now) {
     List<Double> points = new ArrayList<>(seconds);
     for (long second = now - seconds; second < now; second++) {
       int slot = (int) Math.floorMod(second, (long) seconds);
-      points.add(stamps[slot] == second ? (double) counts[slot] : 0.0);
+      if (second < firstSecond) {
+        points.add(null);
+      } else {
+        points.add(stamps[slot] == second ? (double) counts[slot] : 0.0);
+      }
     }
     return points;
   }

@@ -16,8 +16,10 @@ class PerSecondTest {
     series.add(14, 7); // reuses second 11's slot: 11 is out of the window [12, 15)
 
     assertEquals(List.of(0.0, 0.0, 1.0), series.counts(15));
+    assertEquals(Arrays.asList(null, null, 2.0), series.counts(11), "nothing is known before 10");
     assertEquals(Arrays.asList(null, null, 7.0), series.means(15));
-    assertEquals(List.of(0.0, 2.0, 0.0), series.counts(12), "second 11 was overwritten by 14");
+    assertEquals(
+        Arrays.asList(null, 2.0, 0.0), series.counts(12), "second 11 was overwritten by 14");
     assertEquals(Arrays.asList(null, 2.0, null), series.means(12));
   }
 }
