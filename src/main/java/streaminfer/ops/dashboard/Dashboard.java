@@ -10,9 +10,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import streaminfer.config.DashboardSettings;
 import streaminfer.ops.DeadLetterLog;
 import streaminfer.ops.OpsRoutes;
@@ -42,8 +40,6 @@ public final class Dashboard implements OpsRoutes {
   private final EventClients clients = new EventClients();
   private final List<PipelineView> views = new ArrayList<>();
   private final List<PipelineHistory> histories = new ArrayList<>();
-  // Event loop only: the version of each stream's picture last sent to every browser.
-  private final Map<String, Long> sentVersions = new HashMap<>();
 
   public Dashboard(DashboardSettings settings, Clock clock) {
     this.settings = settings;
@@ -129,23 +125,13 @@ public final class Dashboard implements OpsRoutes {
     for (PipelineView view : views()) {
       for (StreamWatch watch : view.streams()) {
         watch
-            .latest()
+            .unsent()
             .ifPresent(
-                shown -> {
-                  String key = view.pipeline() + "\u0000" + watch.stream();
-                  Long sent = sentVersions.get(key);
-                  if (sent == null || sent < shown.version()) {
-                    sentVersions.put(key, shown.version());
+                shown ->
                     clients.send(
                         "picture",
-                        DashboardJson.picture(view.pipeline(), shown.picture()).encode());
-                  }
-                });
+                        DashboardJson.picture(view.pipeline(), shown.picture()).encode()));
       }
-    }
-    if (sentVersions.size() > settings.maxStreams() * Math.max(1, views().size()) * 2) {
-      // Streams come and go; the map is rebuilt by the next pictures rather than grow.
-      sentVersions.clear();
     }
   }
 

@@ -19,10 +19,10 @@ final class StreamWatch {
   private long lastSeenMillis;
   private Drawable.Picture latest;
   private long version;
+  private long sentVersion;
 
-  /** A stream's sparklines and its latest picture's version (0: none yet). */
-  record Snapshot(
-      String stream, List<Double> answersPerSecond, List<Double> latencyMillis, long version) {}
+  /** A stream's sparklines. */
+  record Snapshot(String stream, List<Double> answersPerSecond, List<Double> latencyMillis) {}
 
   /** The latest picture and its version: a newer picture has a higher one. */
   record Shown(Drawable.Picture picture, long version) {}
@@ -64,9 +64,18 @@ final class StreamWatch {
     return latest == null ? Optional.empty() : Optional.of(new Shown(latest, version));
   }
 
+  /** The latest picture if it was not sent to the browsers yet; it counts as sent from now on. */
+  synchronized Optional<Shown> unsent() {
+    if (latest == null || version == sentVersion) {
+      return Optional.empty();
+    }
+    sentVersion = version;
+    return Optional.of(new Shown(latest, version));
+  }
+
   synchronized Snapshot snapshot(long nowMillis) {
     long second = Math.floorDiv(nowMillis, 1000L);
-    return new Snapshot(stream, answers.counts(second), latencyMillis.means(second), version);
+    return new Snapshot(stream, answers.counts(second), latencyMillis.means(second));
   }
 
   synchronized boolean idleSince(long millis) {

@@ -77,6 +77,21 @@ class PipelineViewTest {
   }
 
   @Test
+  void hasEachPictureSentOnceAndOnlyTheLatestOfThoseShownBetweenTwoSends() {
+    PipelineView view = view(30, 4);
+    for (int seq = 0; seq < 3; seq++) {
+      Drawable.Moment moment = Pictures.moment("a", seq, clock.millis());
+      view.served(moment);
+      view.show(Pictures.of(moment));
+      clock.advanceMillis(40);
+    }
+    StreamWatch watch = view.streams().get(0);
+
+    assertEquals(2, watch.unsent().orElseThrow().picture().moment().seq());
+    assertTrue(watch.unsent().isEmpty(), "sent already");
+  }
+
+  @Test
   void countsAnswersAndMeanLatencyOfEachSecondForTheSparklines() {
     PipelineView view = view(4, 4);
     for (int i = 0; i < 10; i++) {
