@@ -109,6 +109,8 @@ function rgbaOf(label) {
 
 function drawPicture(picture) {
   const entry = card(picture.pipeline, picture.stream);
+  // A browser that connects between two sends may get the latest picture twice.
+  if (entry.node.dataset.seq === String(picture.seq)) return;
   const image = new Image();
   image.onload = () => {
     const { canvas } = entry;

@@ -119,13 +119,12 @@ public final class Dashboard implements OpsRoutes {
 
   /** Each stream's latest picture, when it is newer than what the browsers have. */
   void sendNewPictures() {
-    if (clients.count() == 0) {
-      return;
-    }
     for (PipelineView view : views()) {
       for (StreamWatch watch : view.streams()) {
+        // Taken even with no browser left, so that the next one to connect gets it only once.
         watch
             .unsent()
+            .filter(shown -> clients.count() > 0)
             .ifPresent(
                 shown ->
                     clients.send(
