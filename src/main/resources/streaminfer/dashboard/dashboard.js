@@ -4,6 +4,8 @@
 "use strict";
 
 const cards = new Map();
+// The alert rules' threshold (k8s/monitoring): above it the lag line turns red.
+const LAG_WARNING = 1000;
 
 function el(tag, attributes, ...children) {
   const node = document.createElement(tag);
@@ -45,6 +47,12 @@ function sparkline(values, { width = 120, height = 26, warn = false } = {}) {
   });
   flush();
   return svg;
+}
+
+// A stream followed for a few seconds has nulls before its first second: its line starts there.
+function known(values) {
+  const first = values.findIndex((v) => v !== null && v !== undefined);
+  return first < 0 ? [] : values.slice(first);
 }
 
 function last(values) {
@@ -161,7 +169,7 @@ function showStats(stats) {
     const cell = (values, digits, unit, warn) => el("td", {}, el("div", { class: "cell" }, sparkline(values, { warn }), el("span", { class: "num" }, format(last(values), digits, unit))));
     return el("tr", { "data-pipeline": p.name },
       el("td", {}, el("strong", {}, p.name)),
-      cell(p.inPerSecond, 0), cell(p.outPerSecond, 0), cell(p.lag, 0, "", last(p.lag) > 0),
+      cell(p.inPerSecond, 0), cell(p.outPerSecond, 0), cell(p.lag, 0, "", last(p.lag) > LAG_WARNING),
       cell(p.meanBatchSize, 1),
       el("td", {}, el("div", { class: "cell" }, sparkline(p.p99Millis), el("span", { class: "num" }, `${format(last(p.p50Millis), 0)} / ${format(last(p.p99Millis), 0)} ms`))),
       el("td", {}, format(last(p.inFlight), 0)),
@@ -170,8 +178,8 @@ function showStats(stats) {
   for (const s of stats.streams) {
     const entry = cards.get(s.pipeline + "\u0000" + s.stream);
     if (!entry) continue;
-    entry.fpsSpark.replaceChildren(sparkline(s.answersPerSecond));
-    entry.latencySpark.replaceChildren(sparkline(s.latencyMillis));
+    entry.fpsSpark.replaceChildren(sparkline(known(s.answersPerSecond)));
+    entry.latencySpark.replaceChildren(sparkline(known(s.latencyMillis)));
     entry.fps.textContent = format(last(s.answersPerSecond), 0, "/s");
     entry.latency.textContent = format(last(s.latencyMillis), 0, " ms");
   }

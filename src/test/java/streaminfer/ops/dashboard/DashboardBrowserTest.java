@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
@@ -136,6 +137,18 @@ class DashboardBrowserTest {
   }
 
   private static void screenshot(WebDriver browser) throws Exception {
+    // The whole page: the window grows to its height (headless chromium's window has no limit).
+    long height =
+        (Long)
+            ((JavascriptExecutor) browser)
+                .executeScript("return document.documentElement.scrollHeight;");
+    Dimension window = browser.manage().window().getSize();
+    long viewport =
+        (Long) ((JavascriptExecutor) browser).executeScript("return window.innerHeight;");
+    browser
+        .manage()
+        .window()
+        .setSize(new Dimension(window.getWidth(), (int) (height + window.getHeight() - viewport)));
     File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
     Files.createDirectories(SCREENSHOT.getParent());
     Files.copy(shot.toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
@@ -153,7 +166,7 @@ class DashboardBrowserTest {
         "--no-sandbox",
         "--disable-dev-shm-usage",
         "--disable-gpu",
-        "--window-size=1440,1400");
+        "--window-size=1440,940");
     ChromeDriverService service =
         new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).build();
     return new ChromeDriver(service, options);
