@@ -165,6 +165,11 @@ public final class Dashboard implements OpsRoutes {
     return clients.count();
   }
 
+  /** Events browsers missed because they read too slowly. */
+  long missedEvents() {
+    return clients.missed();
+  }
+
   private List<PipelineView> views() {
     synchronized (views) {
       return List.copyOf(views);

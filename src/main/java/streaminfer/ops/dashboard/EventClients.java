@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The browsers connected to the dashboard's server-sent event stream. A browser that reads slower
  * than the events come misses events (its queue is bounded) instead of growing the engine's memory.
  *
- * <p>Threading: the ops server's event loop only; {@link #count} may be read from any thread.
+ * <p>Threading: the ops server's event loop only; {@link #count} and {@link #missed} may be read
+ * from any thread.
  */
 final class EventClients {
   /** More browsers than this get 503: each costs the engine pictures to send. */
@@ -20,7 +21,8 @@ final class EventClients {
 
   private final List<HttpServerResponse> clients = new ArrayList<>();
   private final AtomicInteger count = new AtomicInteger();
-  private long missed;
+  // Written on the event loop only, read from anywhere.
+  private volatile long missed;
 
   /** Starts the event stream on the response; false when it is refused (too many). */
   boolean add(HttpServerResponse response) {

@@ -11,12 +11,12 @@ import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,13 +38,14 @@ class DashboardServerTest {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<InputStream> open = new ArrayList<>();
+  private final SteppedClock clock = new SteppedClock(System.currentTimeMillis());
   private Dashboard dashboard;
   private Viewers viewers;
   private OpsServer server;
 
   @BeforeEach
   void start() throws Exception {
-    dashboard = new Dashboard(new DashboardSettings(true, 10, 4), Clock.systemUTC());
+    dashboard = new Dashboard(new DashboardSettings(true, 10, 4), clock);
     viewers = dashboard.watch(new PipelineMetrics(registry, "cams", "det"));
     server = new OpsServer("127.0.0.1", 0, registry, List.of(), List.of(), List.of(dashboard));
     vertx
@@ -127,6 +128,31 @@ class DashboardServerTest {
       Thread.sleep(20);
     }
     assertFalse(viewers.watched());
+  }
+
+  @Test
+  void letsABrowserThatDoesNotReadMissPicturesInsteadOfQueueingThem() throws Exception {
+    try (Socket stalled = new Socket("127.0.0.1", server.actualPort())) {
+      stalled.setReceiveBufferSize(4096);
+      stalled
+          .getOutputStream()
+          .write(
+              "GET /dashboard/events HTTP/1.1\r\nHost: x\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      awaitWatched();
+      byte[] image = new byte[1024 * 1024];
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      long missed = 0;
+      for (int seq = 0; missed == 0 && System.nanoTime() < deadline; seq++) {
+        clock.advanceMillis(1000);
+        Drawable.Moment moment = new Drawable.Moment("cam-1", seq, clock.millis() * 1000);
+        assertTrue(viewers.served(moment));
+        viewers.show(new Drawable.Picture(moment, 4, 3, "image/png", image, List.of()));
+        Thread.sleep(150); // a send tick is 100 ms
+        missed = dashboard.missedEvents();
+      }
+      assertTrue(missed > 0, "a stalled browser's queue is bounded: it misses events");
+    }
   }
 
   private void awaitWatched() throws InterruptedException {

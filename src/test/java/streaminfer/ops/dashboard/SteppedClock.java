@@ -7,7 +7,7 @@ import java.time.ZoneOffset;
 
 /** A clock the test moves by hand: no sleeps. */
 final class SteppedClock extends Clock {
-  private long millis;
+  private volatile long millis;
 
   SteppedClock(long millis) {
     this.millis = millis;
