@@ -160,11 +160,6 @@ public final class Dashboard implements OpsRoutes {
         .put("deadLetters", deadLetters);
   }
 
-  /** Browsers connected now. */
-  public int watchers() {
-    return clients.count();
-  }
-
   /** Events browsers missed because they read too slowly. */
   long missedEvents() {
     return clients.missed();
