@@ -151,6 +151,14 @@ class ConfigLoaderTest {
     assertEquals(
         "ops.dashboard.enable",
         refused("ops: {dashboard: {enable: true}}\npipelines: [{name: ssd}]").key());
+    assertTrue(
+        load(
+                "ops: {port: 8080}\npipelines: [{name: ssd}]",
+                Map.of("STREAMINFER__OPS__DASHBOARD__ENABLED", "true"))
+            .ops()
+            .dashboard()
+            .enabled(),
+        "turned on from the environment, as in a cluster");
   }
 
   @Test
