@@ -7,8 +7,10 @@ SHELL      := /bin/bash
 PYTHON     := /usr/bin/python3
 MVN        := mvn -B -q
 JAR        := target/streaminfer.jar
+# chromium and chromium-driver: the dashboard's browser test (DashboardBrowserTest) drives them.
 DEB_PACKAGES := maven openjdk-17-jdk-headless python3-torch python3-torchvision python3-onnx python3-pytest \
-                python3-matplotlib python3-pyflakes libopenblas0-pthread
+                python3-matplotlib python3-pyflakes libopenblas0-pthread \
+                chromium chromium-driver
 # kubectl renders k8s/ (`kubectl kustomize`) for DeployManifestsTest: Debian's kubectl 1.20 (kustomize
 # v2.0.3) unless some kubectl is already on the PATH (a newer one renders the same manifests).
 KUBECTL_PACKAGE := kubernetes-client

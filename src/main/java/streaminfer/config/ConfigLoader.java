@@ -177,7 +177,18 @@ public final class ConfigLoader {
         new OpsSettings(
             node.text("bindAddress", defaults.bindAddress()),
             node.integer("port", defaults.port(), 0, 65_535),
-            node.integer("reportEverySeconds", defaults.reportEverySeconds(), 0, 86_400));
+            node.integer("reportEverySeconds", defaults.reportEverySeconds(), 0, 86_400),
+            dashboard(node.child("dashboard"), defaults.dashboard()));
+    node.rejectUnknownKeys();
+    return settings;
+  }
+
+  private static DashboardSettings dashboard(ConfigNode node, DashboardSettings defaults) {
+    DashboardSettings settings =
+        new DashboardSettings(
+            node.bool("enabled", defaults.enabled()),
+            node.integer("picturesPerSecond", defaults.picturesPerSecond(), 1, 30),
+            node.integer("maxStreams", defaults.maxStreams(), 1, 256));
     node.rejectUnknownKeys();
     return settings;
   }

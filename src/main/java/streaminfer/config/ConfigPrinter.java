@@ -60,7 +60,15 @@ public final class ConfigPrinter {
             "port",
             ops.port(),
             "reportEverySeconds",
-            ops.reportEverySeconds()));
+            ops.reportEverySeconds(),
+            "dashboard",
+            map(
+                "enabled",
+                ops.dashboard().enabled(),
+                "picturesPerSecond",
+                ops.dashboard().picturesPerSecond(),
+                "maxStreams",
+                ops.dashboard().maxStreams())));
     root.put(
         "kafkaWarmup",
         map("topic", settings.kafkaWarmup().orElse(""), "records", settings.kafkaWarmupRecords()));

@@ -27,11 +27,14 @@ import streaminfer.family.FamilyContext;
 import streaminfer.ops.HealthCheck;
 import streaminfer.ops.KafkaProbe;
 import streaminfer.ops.ModelMetrics;
+import streaminfer.ops.OpsRoutes;
 import streaminfer.ops.OpsServer;
 import streaminfer.ops.PipelineMetrics;
 import streaminfer.ops.ProcessMetrics;
 import streaminfer.ops.Tracing;
+import streaminfer.ops.dashboard.Dashboard;
 import streaminfer.pipeline.BatchedModel;
+import streaminfer.pipeline.Viewers;
 import streaminfer.pipeline.Warmable;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.runtime.ModelSession;
@@ -109,6 +112,10 @@ public final class Engine implements AutoCloseable {
     List<KafkaProbe.LaggingGroup> groups = new ArrayList<>();
     // One clear error (refused credentials, untrusted certificate) before anything starts.
     KafkaPreflight.check(settings.kafka());
+    Optional<Dashboard> dashboard =
+        settings.ops().dashboard().enabled()
+            ? Optional.of(new Dashboard(settings.ops().dashboard(), Clock.systemUTC()))
+            : Optional.empty();
     Vertx vertx = Vertx.vertx();
     ExecutorService workers = preprocessingPool();
     Tracing tracing = Tracing.fromEnvironment();
@@ -143,7 +150,9 @@ public final class Engine implements AutoCloseable {
         topics.addAll(pipeline.outputTopics().values());
         topics.add(pipeline.deadLetterTopic());
         Topics.ensure(settings.kafka(), topics, settings.topicPartitions(), Map.of());
-        RecordProcessor processor = processor(pipeline, loaded, schemas, workers, registry, state);
+        Viewers viewers = dashboard.map(live -> live.watch(pipelineMetrics)).orElse(Viewers.NONE);
+        RecordProcessor processor =
+            processor(pipeline, loaded, schemas, workers, registry, state, viewers);
         processors.add(processor);
         warmUp(settings, pipeline, processor);
         StreamVerticle verticle =
@@ -161,6 +170,7 @@ public final class Engine implements AutoCloseable {
                   verticle,
                   state,
                   pipelineMetrics,
+                  viewers,
                   new ModelReloader.Generation(
                       loaded.values().iterator().next().session().metadata().version(),
                       processor,
@@ -215,14 +225,20 @@ public final class Engine implements AutoCloseable {
       }
       OpsServer ops =
           new OpsServer(
-              settings.ops().bindAddress(), settings.ops().port(), registry, liveness, readiness);
+              settings.ops().bindAddress(),
+              settings.ops().port(),
+              registry,
+              liveness,
+              readiness,
+              dashboard.<List<OpsRoutes>>map(List::of).orElse(List.of()));
       await(vertx.deployVerticle(ops));
       LOG.info(
-          "serving {} on {}; health and metrics on http://{}:{}/",
+          "serving {} on {}; health and metrics on http://{}:{}/{}",
           settings.pipelines().stream().map(PipelineSettings::name).toList(),
           settings.bootstrapServers(),
           settings.ops().bindAddress(),
-          ops.actualPort());
+          ops.actualPort(),
+          dashboard.isPresent() ? ", the live dashboard on " + Dashboard.PATH + "/" : "");
       ModelReloader reloader =
           new ModelReloader(
               settings, repository, schemas, workers, registry, reloadable, models, processors);
@@ -285,14 +301,18 @@ public final class Engine implements AutoCloseable {
         pipeline.delivery());
   }
 
-  /** The family's record processor over the pipeline's loaded models. */
+  /**
+   * The family's record processor over the pipeline's loaded models, reporting its answers to
+   * {@code viewers} (the live dashboard).
+   */
   static RecordProcessor processor(
       PipelineSettings pipeline,
       Map<String, BatchedModel> loaded,
       WriterSchemas schemas,
       ExecutorService workers,
       PrometheusMeterRegistry registry,
-      StreamState state) {
+      StreamState state,
+      Viewers viewers) {
     return pipeline
         .family()
         .processor(
@@ -307,7 +327,8 @@ public final class Engine implements AutoCloseable {
                 registry,
                 Clock.systemUTC(),
                 state.stores(),
-                state.emitter()));
+                state.emitter(),
+                viewers));
   }
 
   /**

@@ -21,6 +21,7 @@ import streaminfer.config.PipelineSettings;
 import streaminfer.ops.ModelMetrics;
 import streaminfer.ops.PipelineMetrics;
 import streaminfer.pipeline.BatchedModel;
+import streaminfer.pipeline.Viewers;
 import streaminfer.runtime.ModelRepository;
 import streaminfer.stream.RecordProcessor;
 import streaminfer.stream.StreamVerticle;
@@ -45,6 +46,7 @@ final class ModelReloader implements AutoCloseable {
       StreamVerticle stream,
       StreamState state,
       PipelineMetrics metrics,
+      Viewers viewers,
       Generation current) {}
 
   /** One model version's processor and the models it runs. */
@@ -140,7 +142,9 @@ final class ModelReloader implements AutoCloseable {
               pipeline.metrics()::mainModel,
               (name, loadedVersion) -> new ModelMetrics(registry, name, loadedVersion),
               opened);
-      processor = Engine.processor(pinned, loaded, schemas, workers, registry, pipeline.state());
+      processor =
+          Engine.processor(
+              pinned, loaded, schemas, workers, registry, pipeline.state(), pipeline.viewers());
       Engine.warmUp(settings, pinned, processor);
       loaded.values().forEach(model -> Engine.describe(registry, model.session()));
     } catch (RuntimeException e) {
@@ -164,6 +168,7 @@ final class ModelReloader implements AutoCloseable {
         pipeline.stream(),
         pipeline.state(),
         pipeline.metrics(),
+        pipeline.viewers(),
         new Generation(version, processor, List.copyOf(opened)));
   }
 

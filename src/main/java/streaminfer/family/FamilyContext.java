@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import streaminfer.codec.WriterSchemas;
 import streaminfer.pipeline.BatchedModel;
+import streaminfer.pipeline.Viewers;
 import streaminfer.stream.Emitter;
 import streaminfer.stream.state.StateStores;
 
@@ -24,6 +25,8 @@ import streaminfer.stream.state.StateStores;
  * @param stores the family's state, changelog-backed and restored by the stream layer: open them
  *     while building the processor
  * @param emitter outputs not caused by an input record (a timer's notices)
+ * @param viewers who watches the pipeline's answers live (the dashboard): {@link Drawable} tasks'
+ *     pictures go there
  */
 public record FamilyContext(
     String pipeline,
@@ -36,11 +39,40 @@ public record FamilyContext(
     MeterRegistry registry,
     Clock clock,
     StateStores stores,
-    Emitter emitter) {
+    Emitter emitter,
+    Viewers viewers) {
 
   public FamilyContext {
     models = Map.copyOf(models);
     outputTopics = Map.copyOf(outputTopics);
+  }
+
+  /** A context nobody watches live (offline runs, benchmarks, tests). */
+  public FamilyContext(
+      String pipeline,
+      Map<String, BatchedModel> models,
+      WriterSchemas schemas,
+      Executor workers,
+      String inputTopic,
+      Map<String, String> outputTopics,
+      Optional<Duration> maxInputAge,
+      MeterRegistry registry,
+      Clock clock,
+      StateStores stores,
+      Emitter emitter) {
+    this(
+        pipeline,
+        models,
+        schemas,
+        workers,
+        inputTopic,
+        outputTopics,
+        maxInputAge,
+        registry,
+        clock,
+        stores,
+        emitter,
+        Viewers.NONE);
   }
 
   public BatchedModel model(String role) {

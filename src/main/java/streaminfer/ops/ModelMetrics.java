@@ -48,4 +48,8 @@ public final class ModelMetrics implements BatchListener {
   public double meanBatchSize() {
     return batchSize.mean();
   }
+
+  DistributionSummary batchSize() {
+    return batchSize;
+  }
 }

@@ -6,13 +6,15 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * HTTP on one port: {@code /health/live} (every liveness check passes: no pipeline has halted, so a
- * restart would not help), {@code /health/ready} (every readiness check passes: broker reachable,
- * models loaded, pipelines consuming) and {@code /metrics} in the Prometheus text format.
+ * HTTP on one port (Vert.x Web's router): {@code /health/live} (every liveness check passes: no
+ * pipeline has halted, so a restart would not help), {@code /health/ready} (every readiness check
+ * passes: broker reachable, models loaded, pipelines consuming), {@code /metrics} in the Prometheus
+ * text format, and what {@link OpsRoutes} add (the live dashboard).
  */
 public final class OpsServer extends VerticleBase {
   private final String host;
@@ -20,6 +22,7 @@ public final class OpsServer extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final List<HealthCheck> liveness;
   private final List<HealthCheck> readiness;
+  private final List<OpsRoutes> routes;
   private HttpServer server;
 
   /**
@@ -31,6 +34,20 @@ public final class OpsServer extends VerticleBase {
       PrometheusMeterRegistry registry,
       List<HealthCheck> liveness,
       List<HealthCheck> readiness) {
+    this(host, port, registry, liveness, readiness, List.of());
+  }
+
+  /**
+   * @param routes more routes on the same port (the live dashboard)
+   */
+  public OpsServer(
+      String host,
+      int port,
+      PrometheusMeterRegistry registry,
+      List<HealthCheck> liveness,
+      List<HealthCheck> readiness,
+      List<OpsRoutes> routes) {
+    this.routes = List.copyOf(routes);
     this.host = host;
     this.port = port;
     this.registry = registry;
@@ -40,7 +57,12 @@ public final class OpsServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer().requestHandler(this::handle);
+    Router router = Router.router(vertx);
+    router.route("/health/live").handler(context -> check(context.request(), liveness));
+    router.route("/health/ready").handler(context -> check(context.request(), readiness));
+    router.route("/metrics").handler(context -> metrics(context.request()));
+    routes.forEach(more -> more.mount(router, vertx));
+    server = vertx.createHttpServer().requestHandler(router);
     return server.listen(port, host);
   }
 
@@ -49,17 +71,11 @@ public final class OpsServer extends VerticleBase {
     return server.actualPort();
   }
 
-  private void handle(HttpServerRequest request) {
-    switch (request.path()) {
-      case "/health/live" -> check(request, liveness);
-      case "/health/ready" -> check(request, readiness);
-      case "/metrics" ->
-          request
-              .response()
-              .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-              .end(registry.scrape());
-      default -> request.response().setStatusCode(404).end();
-    }
+  private void metrics(HttpServerRequest request) {
+    request
+        .response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(registry.scrape());
   }
 
   private static void check(HttpServerRequest request, List<HealthCheck> checks) {

@@ -5,12 +5,16 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.header.Header;
 import streaminfer.batch.BatchListener;
 import streaminfer.stream.StreamMetrics;
 
@@ -21,6 +25,9 @@ import streaminfer.stream.StreamMetrics;
  * streaminfer_records_in_total}).
  */
 public final class PipelineMetrics implements StreamMetrics {
+  /** Dead letters kept with their reasons for the dashboard. */
+  private static final int RECENT_DEAD_LETTERS = 20;
+
   private final MeterRegistry registry;
   private final String pipeline;
   private final Counter recordsIn;
@@ -33,8 +40,10 @@ public final class PipelineMetrics implements StreamMetrics {
   private final AtomicLong consumerLag = new AtomicLong();
   private final Timer recordLatency;
   private final String model;
-  // The latest version's: the one serving once a hot reload has switched.
-  private volatile ModelMetrics mainModel;
+  // Every version loaded, the serving one last (a hot reload appends).
+  private final List<ModelMetrics> mainModelVersions = new CopyOnWriteArrayList<>();
+  private final DeadLetterLog deadLetters =
+      new DeadLetterLog(RECENT_DEAD_LETTERS, Clock.systemUTC());
 
   public PipelineMetrics(MeterRegistry registry, String pipeline, String model) {
     this.registry = registry;
@@ -106,6 +115,16 @@ public final class PipelineMetrics implements StreamMetrics {
   }
 
   @Override
+  public void deadLetterSent(String key, List<Header> headers) {
+    deadLetters.add(pipeline, key, headers);
+  }
+
+  /** The latest dead letters with their reasons, oldest first. */
+  public List<DeadLetterLog.Entry> recentDeadLetters() {
+    return deadLetters.latest();
+  }
+
+  @Override
   public void skipped() {
     recordsSkipped.increment();
   }
@@ -149,8 +168,12 @@ public final class PipelineMetrics implements StreamMetrics {
   /** The batch meters of {@code version} of the pipeline's main model. */
   public BatchListener mainModel(int version) {
     ModelMetrics metrics = new ModelMetrics(registry, model, version);
-    mainModel = metrics;
+    mainModelVersions.add(metrics);
     return metrics;
+  }
+
+  public int inFlight() {
+    return inFlight.get();
   }
 
   public void consumerLag(long records) {
@@ -169,7 +192,7 @@ public final class PipelineMetrics implements StreamMetrics {
     return recordsOut.count();
   }
 
-  double deadLettered() {
+  public double deadLettered() {
     return registry
         .find("streaminfer.records.deadlettered")
         .tag("pipeline", pipeline)
@@ -181,15 +204,28 @@ public final class PipelineMetrics implements StreamMetrics {
 
   /** Mean batch size of the pipeline's main model (its latest version); 0 before one loaded. */
   public double meanBatchSize() {
-    ModelMetrics metrics = mainModel;
-    return metrics == null ? 0 : metrics.meanBatchSize();
+    return mainModelVersions.isEmpty()
+        ? 0
+        : mainModelVersions.get(mainModelVersions.size() - 1).meanBatchSize();
   }
 
-  long consumerLag() {
+  public long consumerLag() {
     return consumerLag.get();
   }
 
-  Timer recordLatency() {
+  public Timer recordLatency() {
     return recordLatency;
+  }
+
+  /** Batches the main model ran, all its versions together. */
+  public long batches() {
+    return mainModelVersions.stream().mapToLong(metrics -> metrics.batchSize().count()).sum();
+  }
+
+  /** Records in those batches. */
+  public double batchedRecords() {
+    return mainModelVersions.stream()
+        .mapToDouble(metrics -> metrics.batchSize().totalAmount())
+        .sum();
   }
 }

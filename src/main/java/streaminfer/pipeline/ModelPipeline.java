@@ -9,8 +9,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import streaminfer.batch.ExpiredRequestException;
 import streaminfer.codec.AvroCodec;
+import streaminfer.family.Drawable;
 import streaminfer.family.FamilyTask;
 import streaminfer.family.InvalidInputException;
 import streaminfer.family.StaleInputException;
@@ -30,6 +33,7 @@ import streaminfer.stream.RecordProcessor;
  */
 public final class ModelPipeline<I extends SpecificRecord, O extends SpecificRecord>
     implements RecordProcessor, Warmable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelPipeline.class);
   private static final CompletableFuture<List<Output>> SKIPPED =
       CompletableFuture.completedFuture(List.of());
   private final AvroCodec<I> inputCodec;
@@ -39,6 +43,8 @@ public final class ModelPipeline<I extends SpecificRecord, O extends SpecificRec
   private final Executor preprocessing;
   private final String outputTopic;
   private final String modelVersion;
+  private final Viewers viewers;
+  private final Drawable<I, O> drawable;
 
   /**
    * @param outputTopic where every answer goes, keyed like its input
@@ -50,6 +56,24 @@ public final class ModelPipeline<I extends SpecificRecord, O extends SpecificRec
       BatchedModel model,
       Executor preprocessing,
       String outputTopic) {
+    this(inputCodec, outputCodec, task, model, preprocessing, outputTopic, Viewers.NONE);
+  }
+
+  /**
+   * @param viewers who watches the answers live: a {@link Drawable} task's pictures go there
+   */
+  @SuppressWarnings("unchecked")
+  public ModelPipeline(
+      AvroCodec<I> inputCodec,
+      AvroCodec<O> outputCodec,
+      FamilyTask<I, O> task,
+      BatchedModel model,
+      Executor preprocessing,
+      String outputTopic,
+      Viewers viewers) {
+    this.viewers = viewers;
+    // A task drawable at all is drawable for its own input and output types.
+    this.drawable = task instanceof Drawable<?, ?> drawing ? (Drawable<I, O>) drawing : null;
     this.inputCodec = inputCodec;
     this.outputCodec = outputCodec;
     this.task = task;
@@ -70,14 +94,31 @@ public final class ModelPipeline<I extends SpecificRecord, O extends SpecificRec
     return model
         .infer(prepared.row(), task.staleAt(prepared.input()).orElse(Instant.MAX))
         .thenApply(
-            outputs ->
-                Output.one(
-                    outputTopic, outputCodec.encode(task.toOutput(prepared.input(), outputs))))
+            outputs -> {
+              O output = task.toOutput(prepared.input(), outputs);
+              show(prepared.input(), output);
+              return Output.one(outputTopic, outputCodec.encode(output));
+            })
         .exceptionallyCompose(
             failure ->
                 unwrap(failure) instanceof ExpiredRequestException
                     ? SKIPPED
                     : CompletableFuture.failedFuture(new ModelFailure(modelVersion, failure)));
+  }
+
+  /** Hands the answer's picture to whoever watches, when they want one now. */
+  private void show(I input, O output) {
+    if (drawable == null || !viewers.watched()) {
+      return;
+    }
+    try {
+      if (viewers.served(drawable.moment(input))) {
+        viewers.show(drawable.draw(input, output));
+      }
+    } catch (RuntimeException e) {
+      // The dashboard only looks: a picture that cannot be drawn must not fail the record.
+      LOG.debug("no picture of an answer", e);
+    }
   }
 
   /**

@@ -1,7 +1,9 @@
 package streaminfer.stream;
 
+import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.header.Header;
 
 /**
  * What the stream layer reports; implemented by the ops package. Called on the event loop, but for
@@ -13,6 +15,12 @@ public interface StreamMetrics {
   void produced(long recordTimestampMillis);
 
   void deadLettered(String reason);
+
+  /**
+   * A dead letter the broker acknowledged: its input's key and the headers that say why ({@link
+   * DeadLetters}). Called after {@link #deadLettered}.
+   */
+  default void deadLetterSent(String key, List<Header> headers) {}
 
   /** A record the processor chose not to answer (a stale input in live mode). */
   void skipped();

@@ -31,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -600,13 +601,14 @@ public final class StreamVerticle extends VerticleBase {
       TopicPartition partition, PartitionLane lane, PartitionLane.Slot slot) {
     KafkaProducerRecord<String, byte[]> letter =
         KafkaProducerRecord.create(config.deadLetterTopic(), slot.key, slot.value());
-    DeadLetters.headers(
+    List<Header> headers =
+        DeadLetters.headers(
             config.pipeline(),
             partition.getTopic(),
             partition.getPartition(),
             slot.offset,
-            slot.failure())
-        .forEach(h -> letter.addHeader(KafkaHeader.header(h.key(), h.value())));
+            slot.failure());
+    headers.forEach(h -> letter.addHeader(KafkaHeader.header(h.key(), h.value())));
     letter.addHeaders(slot.trace);
     sendsOutstanding++;
     producer
@@ -617,6 +619,7 @@ public final class StreamVerticle extends VerticleBase {
               if (sent.succeeded()) {
                 metrics.deadLettered(DeadLetters.rootOf(slot.failure()).getClass().getSimpleName());
                 RecordTracer.deadLettered(slot.span, slot.failure());
+                metrics.deadLetterSent(slot.key, headers);
                 acknowledged(partition, lane, slot);
               } else {
                 halt(sent.cause());

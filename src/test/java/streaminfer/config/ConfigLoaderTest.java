@@ -41,6 +41,7 @@ class ConfigLoaderTest {
         settings.pipelines().stream().map(PipelineSettings::name).toList());
     assertTrue(settings.broker().enabled());
     assertEquals("127.0.0.1", settings.ops().bindAddress());
+    assertTrue(settings.ops().dashboard().enabled(), "make run shows the dashboard");
   }
 
   @Test
@@ -132,6 +133,31 @@ class ConfigLoaderTest {
     assertEquals(
         "ops.reportEverySeconds",
         refused("ops: {reportEverySeconds: -2}\npipelines: [{name: ssd}]").key());
+  }
+
+  @Test
+  void leavesTheDashboardOffUnlessAskedAndChecksItsKeys() throws IOException {
+    assertEquals(DashboardSettings.defaults(), load("pipelines: [{name: ssd}]").ops().dashboard());
+    assertEquals(false, DashboardSettings.defaults().enabled());
+    assertEquals(
+        new DashboardSettings(true, 2, 16),
+        load("ops: {dashboard: {enabled: true, picturesPerSecond: 2}}\npipelines: [{name: ssd}]")
+            .ops()
+            .dashboard());
+    assertEquals(
+        "ops.dashboard.picturesPerSecond",
+        refused("ops: {dashboard: {picturesPerSecond: 0}}\npipelines: [{name: ssd}]").key());
+    assertEquals(
+        "ops.dashboard.enable",
+        refused("ops: {dashboard: {enable: true}}\npipelines: [{name: ssd}]").key());
+    assertTrue(
+        load(
+                "ops: {port: 8080}\npipelines: [{name: ssd}]",
+                Map.of("STREAMINFER__OPS__DASHBOARD__ENABLED", "true"))
+            .ops()
+            .dashboard()
+            .enabled(),
+        "turned on from the environment, as in a cluster");
   }
 
   @Test

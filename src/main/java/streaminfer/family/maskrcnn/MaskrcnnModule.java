@@ -73,7 +73,8 @@ public final class MaskrcnnModule implements FamilyModule<MaskrcnnSettings> {
             context.clock()),
         model,
         context.workers(),
-        context.outputTopic("segmentations"));
+        context.outputTopic("segmentations"),
+        context.viewers());
   }
 
   /** The same synthetic camera as the other frame families', at 30 frames per second. */

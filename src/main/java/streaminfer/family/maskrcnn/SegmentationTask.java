@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import streaminfer.family.Drawable;
 import streaminfer.family.FamilyTask;
 import streaminfer.family.frames.FrameImageDecoder;
+import streaminfer.family.frames.FramePictures;
 import streaminfer.family.frames.FramePreprocessor;
 import streaminfer.family.frames.LiveMode;
 import streaminfer.runtime.ModelMetadata;
@@ -26,7 +28,8 @@ import streaminfer.v1.SegmentedInstance;
  *
  * <p>Live mode ({@code maxAge} present): see {@link LiveMode}.
  */
-public final class SegmentationTask implements FamilyTask<Frame, Segmentations> {
+public final class SegmentationTask
+    implements FamilyTask<Frame, Segmentations>, Drawable<Frame, Segmentations> {
   private final String model;
   private final String modelVersion;
   private final String inputName;
@@ -136,6 +139,29 @@ public final class SegmentationTask implements FamilyTask<Frame, Segmentations> 
               new RleMask(height, width, runs)));
     }
     return instances;
+  }
+
+  @Override
+  public Moment moment(Frame frame) {
+    return FramePictures.moment(frame);
+  }
+
+  @Override
+  public Picture draw(Frame frame, Segmentations answer) {
+    List<Shape> shapes = new ArrayList<>(answer.getInstances().size());
+    for (SegmentedInstance instance : answer.getInstances()) {
+      Detection found = instance.getDetection();
+      shapes.add(
+          new Shape(
+              found.getLabel(),
+              found.getScore(),
+              found.getXMin(),
+              found.getYMin(),
+              found.getXMax(),
+              found.getYMax(),
+              instance.getMask().getCounts()));
+    }
+    return FramePictures.picture(frame, shapes);
   }
 
   private static float unit(float value) {

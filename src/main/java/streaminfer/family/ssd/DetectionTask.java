@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import streaminfer.family.Drawable;
 import streaminfer.family.FamilyTask;
 import streaminfer.family.frames.FrameImageDecoder;
+import streaminfer.family.frames.FramePictures;
 import streaminfer.family.frames.FramePreprocessor;
 import streaminfer.family.frames.LiveMode;
 import streaminfer.runtime.ModelMetadata;
@@ -23,7 +25,8 @@ import streaminfer.v1.Frame;
  *
  * <p>Live mode ({@code maxAge} present): see {@link LiveMode}.
  */
-public final class DetectionTask implements FamilyTask<Frame, Detections> {
+public final class DetectionTask
+    implements FamilyTask<Frame, Detections>, Drawable<Frame, Detections> {
   private final String model;
   private final String modelVersion;
   private final String inputName;
@@ -86,5 +89,26 @@ public final class DetectionTask implements FamilyTask<Frame, Detections> {
         .setModelVersion(modelVersion)
         .setDetections(detections)
         .build();
+  }
+
+  @Override
+  public Moment moment(Frame frame) {
+    return FramePictures.moment(frame);
+  }
+
+  @Override
+  public Picture draw(Frame frame, Detections answer) {
+    List<Shape> shapes = new ArrayList<>(answer.getDetections().size());
+    for (Detection found : answer.getDetections()) {
+      shapes.add(
+          Shape.box(
+              found.getLabel(),
+              found.getScore(),
+              found.getXMin(),
+              found.getYMin(),
+              found.getXMax(),
+              found.getYMax()));
+    }
+    return FramePictures.picture(frame, shapes);
   }
 }

@@ -105,7 +105,8 @@ public final class SsdModule implements FamilyModule<SsdSettings> {
             context.clock()),
         model,
         context.workers(),
-        context.outputTopic("detections"));
+        context.outputTopic("detections"),
+        context.viewers());
   }
 
   @Override
