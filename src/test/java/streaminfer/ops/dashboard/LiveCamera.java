@@ -1,14 +1,11 @@
 package streaminfer.ops.dashboard;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import streaminfer.codec.AvroCodec;
 import streaminfer.codec.WriterSchemas;
+import streaminfer.source.LiveCameras;
 import streaminfer.source.SyntheticCameras;
 import streaminfer.v1.Frame;
 
@@ -20,15 +17,7 @@ final class LiveCamera implements AutoCloseable {
   private volatile boolean running = true;
 
   LiveCamera(String bootstrap, String topic, String stream, int framesPerSecond) {
-    this.producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG,
-                "0"),
-            new StringSerializer(),
-            new ByteArraySerializer());
+    this.producer = LiveCameras.producer(bootstrap);
     this.camera = new SyntheticCameras(stream, 1, 320, 320, 0.85f, 7);
     AvroCodec<Frame> codec = AvroCodec.forType(Frame.class, WriterSchemas.v1());
     long periodNanos = TimeUnit.SECONDS.toNanos(1) / framesPerSecond;
