@@ -57,10 +57,13 @@ class RepositoryFilesTest {
     String opsServer = read("src/main/java/streaminfer/ops/OpsServer.java");
     for (String path :
         new String[] {OpsEndpoints.READINESS, OpsEndpoints.LIVENESS, OpsEndpoints.METRICS}) {
-      assertTrue(opsServer.contains("case \"" + path + "\""), path + " is not routed by OpsServer");
+      assertTrue(
+          opsServer.contains("router.route(\"" + path + "\")"),
+          path + " is not routed by OpsServer");
     }
     assertTrue(
-        opsServer.contains("\"/health/ready\" -> check(request, readiness)"),
+        opsServer.contains(
+            "route(\"/health/ready\").handler(context -> check(context.request(), readiness))"),
         "/health/ready must answer with the readiness checks");
   }
 
