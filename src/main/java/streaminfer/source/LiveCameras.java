@@ -1,11 +1,16 @@
 package streaminfer.source;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -117,6 +122,86 @@ public final class LiveCameras {
             topic + "-reader");
     reader.start();
     return reader;
+  }
+
+  /**
+   * What a live run measured: the frames sent, the latency of every answer read back (ascending),
+   * and when the first and the last answer came out (broker time, epoch milliseconds).
+   */
+  public record LiveRun(
+      long sent, List<Double> latencies, long firstOutputMillis, long lastOutputMillis) {
+    /**
+     * Answers over the time they took to come out, first to last: not over the nominal run, which
+     * would echo the offered rate whenever nothing is missing.
+     */
+    public double outputFps() {
+      if (latencies.size() < 2) {
+        return 0;
+      }
+      double seconds = Math.max(1e-3, (lastOutputMillis - firstOutputMillis) / 1e3);
+      return (latencies.size() - 1) / seconds;
+    }
+
+    public double percentile(double which) {
+      return LiveCameras.percentile(latencies, which);
+    }
+
+    /** Frames neither answered nor skipped by the engine. */
+    public long missing(double skipped) {
+      return Math.max(0, Math.round(sent - skipped - latencies.size()));
+    }
+  }
+
+  /**
+   * Plays {@code cameras} into {@code framesTopic} at {@code fps} for {@code seconds} while reading
+   * {@code answersTopic} back, then waits up to {@code drain} until every frame is answered or
+   * {@code skipped} (the engine's live mode) says it was dropped.
+   */
+  public static <T extends SpecificRecord> LiveRun run(
+      String bootstrap,
+      String framesTopic,
+      String answersTopic,
+      AvroCodec<T> codec,
+      ToLongFunction<T> captureMicros,
+      SyntheticCameras cameras,
+      double fps,
+      double seconds,
+      Consumer<SyntheticCameras.Shot> onShot,
+      Consumer<Answered<T>> onAnswered,
+      DoubleSupplier skipped,
+      Duration drain)
+      throws InterruptedException {
+    List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    AtomicLong firstOutput = new AtomicLong(Long.MAX_VALUE);
+    AtomicLong lastOutput = new AtomicLong(Long.MIN_VALUE);
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread reader =
+        reader(
+            bootstrap,
+            answersTopic,
+            "bench-reader-" + answersTopic,
+            codec,
+            captureMicros,
+            answered -> {
+              latencies.add(answered.latencyMillis());
+              firstOutput.accumulateAndGet(answered.outputMillis(), Math::min);
+              lastOutput.accumulateAndGet(answered.outputMillis(), Math::max);
+              onAnswered.accept(answered);
+            },
+            stop::get);
+    long sent;
+    try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+      sent = play(producer, framesTopic, cameras, fps, seconds, onShot);
+    }
+    long end = System.nanoTime() + drain.toNanos();
+    while (latencies.size() + skipped.getAsDouble() < sent && System.nanoTime() < end) {
+      Thread.sleep(50);
+    }
+    stop.set(true);
+    reader.join();
+    List<Double> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    return new LiveRun(sent, List.copyOf(sorted), firstOutput.get(), lastOutput.get());
   }
 
   /** The value at quantile {@code which} of ascending {@code sorted}; NaN when it is empty. */

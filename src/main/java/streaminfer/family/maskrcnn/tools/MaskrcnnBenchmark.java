@@ -2,15 +2,12 @@ package streaminfer.family.maskrcnn.tools;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import streaminfer.batch.BatchConfig;
 import streaminfer.bench.Backlog;
 import streaminfer.bench.BenchSettings;
@@ -165,52 +162,34 @@ public final class MaskrcnnBenchmark {
   }
 
   private void live(int streams, String prefix) throws Exception {
-    try (Engine engine = Engine.start(engineConfig(prefix))) {
-      List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
-      AtomicBoolean stop = new AtomicBoolean();
-      Thread reader =
-          LiveCameras.reader(
+    try (Engine engine = Engine.start(engineConfig(prefix));
+        SyntheticCameras cameras = new SyntheticCameras("cam", streams, 320, 320, 0.85f, 9)) {
+      LiveCameras.LiveRun run =
+          LiveCameras.run(
               options.bootstrap(),
+              prefix + "frames",
               prefix + "segmentations",
-              "bench-reader-" + prefix + "segmentations",
               SEGMENTATIONS,
               Segmentations::getCaptureTimeMicros,
-              answered -> latencies.add(answered.latencyMillis()),
-              stop::get);
-      long sent;
-      try (KafkaProducer<String, byte[]> producer = LiveCameras.producer(options.bootstrap());
-          SyntheticCameras cameras = new SyntheticCameras("cam", streams, 320, 320, 0.85f, 9)) {
-        sent =
-            LiveCameras.play(
-                producer,
-                prefix + "frames",
-                cameras,
-                options.fps(),
-                options.secondsPerRun(),
-                shot -> {});
-      }
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (latencies.size() + engine.metrics().get(0).recordsSkipped() < sent
-          && System.nanoTime() < end) {
-        Thread.sleep(50);
-      }
-      stop.set(true);
-      reader.join();
+              cameras,
+              options.fps(),
+              options.secondsPerRun(),
+              shot -> {},
+              answered -> {},
+              engine.metrics().get(0)::recordsSkipped,
+              Duration.ofSeconds(30));
       double skipped = engine.metrics().get(0).recordsSkipped();
-      List<Double> sorted = new ArrayList<>(latencies);
-      Collections.sort(sorted);
-      double seconds = options.secondsPerRun();
       out.printf(
-          "%-8d %10.1f %10.1f %12.1f %10.1f %10.1f %10.1f %9.0f %9.0f%n",
+          "%-8d %10.1f %10.1f %12.1f %10.1f %10.1f %10.1f %9.0f %9d%n",
           streams,
-          sent / seconds,
-          sorted.size() / seconds,
-          sorted.size() / seconds / streams,
-          LiveCameras.percentile(sorted, 0.5),
-          LiveCameras.percentile(sorted, 0.9),
-          LiveCameras.percentile(sorted, 0.99),
+          run.sent() / options.secondsPerRun(),
+          run.outputFps(),
+          run.outputFps() / streams,
+          run.percentile(0.5),
+          run.percentile(0.9),
+          run.percentile(0.99),
           skipped,
-          Math.max(0, sent - skipped - sorted.size()));
+          run.missing(skipped));
     }
   }
 }

@@ -4,15 +4,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import streaminfer.batch.BatchConfig;
 import streaminfer.bench.Backlog;
 import streaminfer.bench.BenchSettings;
@@ -224,71 +219,42 @@ public final class FramesBenchmark {
   }
 
   private void live(int streams, String prefix) throws Exception {
-    try (Engine engine = Engine.start(engineConfig(prefix, options.maxFrameAgeMillis()))) {
-      List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    try (Engine engine = Engine.start(engineConfig(prefix, options.maxFrameAgeMillis()));
+        SyntheticCameras cameras = new SyntheticCameras("cam", streams, 320, 320, 0.85f, 9)) {
       Map<String, List<SceneObject>> truth = new ConcurrentHashMap<>();
       DetectionRecall recall = new DetectionRecall(0.5);
-      AtomicBoolean stop = new AtomicBoolean();
-      AtomicLong firstOutput = new AtomicLong(Long.MAX_VALUE);
-      AtomicLong lastOutput = new AtomicLong(Long.MIN_VALUE);
-      Thread reader =
-          LiveCameras.reader(
+      LiveCameras.LiveRun run =
+          LiveCameras.run(
               options.bootstrap(),
+              prefix + "frames",
               prefix + "detections",
-              "bench-reader-" + prefix + "detections",
               DETECTIONS,
               Detections::getCaptureTimeMicros,
+              cameras,
+              options.fps(),
+              options.secondsPerRun(),
+              shot ->
+                  truth.put(shot.frame().getStreamId() + "#" + shot.frame().getSeq(), shot.truth()),
               detected -> {
-                latencies.add(detected.latencyMillis());
-                firstOutput.accumulateAndGet(detected.outputMillis(), Math::min);
-                lastOutput.accumulateAndGet(detected.outputMillis(), Math::max);
                 Detections frame = detected.value();
                 List<SceneObject> objects = truth.get(frame.getStreamId() + "#" + frame.getSeq());
                 if (objects != null) {
                   recall.add(objects, frame.getDetections());
                 }
               },
-              stop::get);
-      long sent;
-      try (KafkaProducer<String, byte[]> producer = LiveCameras.producer(options.bootstrap());
-          SyntheticCameras cameras = new SyntheticCameras("cam", streams, 320, 320, 0.85f, 9)) {
-        sent =
-            LiveCameras.play(
-                producer,
-                prefix + "frames",
-                cameras,
-                options.fps(),
-                options.secondsPerRun(),
-                shot ->
-                    truth.put(
-                        shot.frame().getStreamId() + "#" + shot.frame().getSeq(), shot.truth()));
-      }
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-      while (latencies.size() + engine.metrics().get(0).recordsSkipped() < sent
-          && System.nanoTime() < end) {
-        Thread.sleep(50);
-      }
-      stop.set(true);
-      reader.join();
+              engine.metrics().get(0)::recordsSkipped,
+              Duration.ofSeconds(15));
       double skipped = engine.metrics().get(0).recordsSkipped();
-      List<Double> sorted = new ArrayList<>(latencies);
-      Collections.sort(sorted);
-      double seconds = options.secondsPerRun();
-      // Outputs over the time they took to come out (first to last), not over the nominal run:
-      // dividing by the run length would echo the offered rate whenever nothing is missing.
-      double outputSeconds =
-          sorted.size() > 1 ? Math.max(1e-3, (lastOutput.get() - firstOutput.get()) / 1e3) : 0;
-      double outputFps = sorted.size() > 1 ? (sorted.size() - 1) / outputSeconds : 0;
       out.printf(
-          "%-8d %10.1f %10.1f %12.1f %10.1f %10.1f %9.0f %9.0f %10.3f%n",
+          "%-8d %10.1f %10.1f %12.1f %10.1f %10.1f %9.0f %9d %10.3f%n",
           streams,
-          sent / seconds,
-          outputFps,
-          outputFps / streams,
-          LiveCameras.percentile(sorted, 0.5),
-          LiveCameras.percentile(sorted, 0.99),
+          run.sent() / options.secondsPerRun(),
+          run.outputFps(),
+          run.outputFps() / streams,
+          run.percentile(0.5),
+          run.percentile(0.99),
           skipped,
-          Math.max(0, sent - skipped - sorted.size()),
+          run.missing(skipped),
           recall.recall());
     }
   }
