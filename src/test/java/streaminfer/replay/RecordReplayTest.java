@@ -309,7 +309,16 @@ class RecordReplayTest {
               .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      // The high watermark, commit markers included: right after a commit returns, the markers
+      // may not be written yet, and a read_committed end offset would still be the start.
+      Map<TopicPartition, Long> end;
+      try (KafkaConsumer<byte[], byte[]> uncommitted =
+          new KafkaConsumer<>(
+              new HashMap<String, Object>(client()),
+              new ByteArrayDeserializer(),
+              new ByteArrayDeserializer())) {
+        end = uncommitted.endOffsets(partitions);
+      }
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
           && System.nanoTime() < deadline) {
