@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -39,6 +40,39 @@ class ContainerImageTest {
     assertTrue(
         text.contains("ENTRYPOINT [\"/opt/streaminfer/entrypoint.sh\"]"),
         dockerfile + " entrypoint");
+  }
+
+  /**
+   * No registry is reachable here to resolve digests (docker/README.md says how to pin them where
+   * one is), so this holds the bases to the next best thing: an explicit version, never a moving
+   * {@code latest} or an untagged name; a digest, once written, must be a full sha256.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"docker/Dockerfile", "docker/Dockerfile.cuda"})
+  void everyBaseImageNamesAVersionOrADigest(String dockerfile) throws Exception {
+    String text = Files.readString(Path.of(dockerfile));
+    Matcher from = Pattern.compile("(?m)^FROM (\\S+)( AS (\\S+))?$").matcher(text);
+    List<String> stages = new ArrayList<>();
+    int bases = 0;
+    while (from.find()) {
+      String image = from.group(1);
+      if (!stages.contains(image)) {
+        bases++;
+        String[] digest = image.split("@", 2);
+        if (digest.length == 2) {
+          assertTrue(digest[1].matches("sha256:[0-9a-f]{64}"), image + " in " + dockerfile);
+        }
+        String name = digest[0];
+        String tag = name.contains(":") ? name.substring(name.lastIndexOf(':') + 1) : "";
+        assertTrue(
+            digest.length == 2 || (tag.matches(".*\\d.*") && !tag.contains("latest")),
+            image + " in " + dockerfile + " names no version");
+      }
+      if (from.group(3) != null) {
+        stages.add(from.group(3));
+      }
+    }
+    assertTrue(bases >= 2, dockerfile + ": a build stage and a runtime base");
   }
 
   @Test
