@@ -34,7 +34,8 @@ def train(args):
     config = TrainingConfig(gamma=args.gamma, steps=args.steps, batch_size=args.batch_size,
                             hidden=args.hidden, filters=args.filters,
                             learning_rate=args.learning_rate, stall_window=args.stall_window,
-                            seed=args.seed)
+                            pulling_away=args.pulling_away, pyramid=args.pyramid,
+                            latent_constraint=args.latent_constraint, seed=args.seed)
     other = next(name for name in sets if name != args.dataset)
     shipped = RunSpec(args.dataset, config)
     short = replace(config, steps=args.sweep_steps)
@@ -96,6 +97,13 @@ def _parser():
     group.add_argument("--filters", type=int, default=defaults.filters)
     group.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
     group.add_argument("--stall-window", type=int, default=defaults.stall_window)
+    group.add_argument("--pulling-away", type=float, default=defaults.pulling_away,
+                       help="EBGAN's pulling-away weight on the generator (0: the paper's BEGAN)")
+    group.add_argument("--pyramid", action=argparse.BooleanOptionalAction,
+                       default=defaults.pyramid,
+                       help="decoder widths 3n, 2n, n at 8, 16, 32 pixels (--no-pyramid: n, n, n)")
+    group.add_argument("--latent-constraint", type=float, default=defaults.latent_constraint,
+                       help="BEGAN-CS's |z - Enc(G(z))| weight (0: off)")
     group.add_argument("--only", choices=["shipped", "comparison"],
                        help="train only these runs (two processes, one work dir, one core each)")
     return build_parser("python -m exporters.began", __doc__, DEFAULT_WORK_DIR, DEFAULT_OUT_DIR,

@@ -139,7 +139,12 @@ def _training_summary(metrics, config):
         "dataset": metrics["dataset"], "gamma": config["gamma"], "steps": config["steps"],
         "batch_size": config["batch_size"], "hidden": config["hidden"],
         "filters": config["filters"], "learning_rate": config["learning_rate"],
-        "lambda_k": config["lambda_k"], "seed": config["seed"], "seconds": metrics["seconds"],
+        "lambda_k": config["lambda_k"], "pulling_away": config.get("pulling_away", 0.0),
+        "pyramid": config.get("pyramid", False),
+        "latent_constraint": config.get("latent_constraint", 0.0),
+        "seed": config["seed"], "seconds": metrics["seconds"],
+        "diversity_samples": metrics["diversity_samples"],
+        "diversity_real": metrics["diversity_real"],
         "m_start": metrics["m_start"], "m_end": metrics["m_end"], "opset": OPSET,
         "report": "models/began-generator/<version>/report.md",
     }

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from exporters.began.model import Decoder, Discriminator, reconstruction_loss
+from exporters.began.model import Decoder, Discriminator, pulling_away, reconstruction_loss
 
 
 @dataclass(frozen=True)
 class TrainingConfig:
     gamma: float = 0.5
-    steps: int = 4000
+    steps: int = 2500
     batch_size: int = 16  # the paper's
     hidden: int = 32  # latent z and the autoencoder's code h have the same size, as in the paper
     filters: int = 16
@@ -41,6 +41,9 @@ class TrainingConfig:
     snapshots: int = 5  # sample grids kept along training, for the M plot
     snapshot_samples: int = 16
     seed: int = 0
+    latent_constraint: float = 0.0  # BEGAN-CS's alpha; 0 is the paper's BEGAN
+    pulling_away: float = 0.1  # EBGAN's pulling-away weight on the generator, per pixel
+    pyramid: bool = False  # decoder widths 3n, 2n, n at 8, 16, 32 pixels instead of n, n, n
 
 
 @dataclass
@@ -60,8 +63,8 @@ def train(images, config, progress=None):
     """``images``: float32 [n, 1, 32, 32] in [-1, 1]. Deterministic for a seed."""
     torch.manual_seed(config.seed)
     rng = torch.Generator().manual_seed(config.seed)
-    generator = Decoder(config.hidden, config.filters)
-    discriminator = Discriminator(config.hidden, config.filters)
+    generator = Decoder(config.hidden, config.filters, config.pyramid)
+    discriminator = Discriminator(config.hidden, config.filters, config.pyramid)
     optimise_g = torch.optim.Adam(generator.parameters(), config.learning_rate,
                                   betas=config.adam_betas)
     optimise_d = torch.optim.Adam(discriminator.parameters(), config.learning_rate,
@@ -85,15 +88,25 @@ def train(images, config, progress=None):
 
         loss_real = pixels * reconstruction_loss(real, discriminator(real)).mean()
         fake_d = generator(z_d).detach()
-        loss_fake_d = pixels * reconstruction_loss(fake_d, discriminator(fake_d)).mean()
+        code_d = discriminator.encoder(fake_d)
+        loss_fake_d = pixels * reconstruction_loss(fake_d, discriminator.decoder(code_d)).mean()
+        loss_d = loss_real - k * loss_fake_d
+        if config.latent_constraint:
+            loss_d = loss_d + config.latent_constraint * latent_loss(z_d, code_d, pixels)
         optimise_d.zero_grad()
-        (loss_real - k * loss_fake_d).backward()
+        loss_d.backward()
         optimise_d.step()
 
         fake_g = generator(z_g)
-        loss_fake = pixels * reconstruction_loss(fake_g, discriminator(fake_g)).mean()
+        code_g = discriminator.encoder(fake_g)
+        loss_fake = pixels * reconstruction_loss(fake_g, discriminator.decoder(code_g)).mean()
+        loss_g = loss_fake
+        if config.latent_constraint:
+            loss_g = loss_g + config.latent_constraint * latent_loss(z_g, code_g, pixels)
+        if config.pulling_away:
+            loss_g = loss_g + config.pulling_away * pixels * pulling_away(code_g)
         optimise_g.zero_grad()
-        loss_fake.backward()
+        loss_g.backward()
         optimise_g.step()
 
         balance = config.gamma * loss_real.item() - loss_fake.item()
@@ -115,6 +128,11 @@ def train(images, config, progress=None):
     generator.eval()
     discriminator.eval()
     return Trained(generator, discriminator, history, snapshots, time.monotonic() - started)
+
+
+def latent_loss(z, code, pixels):
+    """BEGAN-CS's constraint |z - Enc(G(z))|, the mean over the code's entries scaled like L."""
+    return pixels * (z - code).abs().mean()
 
 
 def _generate(generator, z):
