@@ -92,6 +92,13 @@ def pulling_away(codes):
     return ((cosine ** 2).sum() - n) / (n * (n - 1))
 
 
+def pairwise_distance(images):
+    """Mean per-pixel L1 distance over the distinct pairs of a batch: 0 for a collapsed batch."""
+    flat = images.flatten(1)
+    n = len(flat)
+    return torch.cdist(flat, flat, p=1).sum() / (n * (n - 1) * flat.shape[1])
+
+
 def reconstruction_loss(images, reconstructions):
     """Per-image mean absolute error, the L of the paper (eta = 1)."""
     return (images - reconstructions).abs().flatten(1).mean(dim=1)

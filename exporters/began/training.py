@@ -12,6 +12,14 @@ steps. With the per-pixel mean (1/1024 of it) k_t stayed near 0.01 for 4,000 ste
 discriminator barely pushed back on generated images, and the generator collapsed to one stroke.
 Adam's steps do not depend on the scale of the losses, so only k_t and M see the difference.
 
+The paper's BEGAN, trained this way at this size (16 filters, 4,000 steps on one CPU core),
+collapsed to one "1" for nearly every latent. ``diversity_floor`` adds one term to the
+generator's loss: how far the generated batch's mean pairwise L1 distance falls short of the real
+batch's of the same step, ``pixels * max(0, d(x) - d(G(z)))``. It is zero once the samples spread
+as much as real images do, so it only acts against collapse and leaves BEGAN's losses, k_t and M
+as they are. ``pulling_away`` (EBGAN's term on the encoder's codes) and ``latent_constraint``
+(BEGAN-CS) are the alternatives tried; see report.md.
+
 Both networks use Adam; when the mean M of a window of steps is not below ``stall_ratio`` times
 the best earlier window, the learning rate is halved (the paper's decay "when M stalls").
 """
@@ -22,13 +30,14 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from exporters.began.model import Decoder, Discriminator, pulling_away, reconstruction_loss
+from exporters.began.model import (Decoder, Discriminator, pairwise_distance, pulling_away,
+                                   reconstruction_loss)
 
 
 @dataclass(frozen=True)
 class TrainingConfig:
     gamma: float = 0.5
-    steps: int = 2500
+    steps: int = 2000
     batch_size: int = 16  # the paper's
     hidden: int = 32  # latent z and the autoencoder's code h have the same size, as in the paper
     filters: int = 16
@@ -42,7 +51,8 @@ class TrainingConfig:
     snapshot_samples: int = 16
     seed: int = 0
     latent_constraint: float = 0.0  # BEGAN-CS's alpha; 0 is the paper's BEGAN
-    pulling_away: float = 0.1  # EBGAN's pulling-away weight on the generator, per pixel
+    pulling_away: float = 0.0  # EBGAN's pulling-away weight on the generator, per pixel
+    diversity_floor: float = 1.0  # weight of the generated batch's spread below the real one's
     pyramid: bool = False  # decoder widths 3n, 2n, n at 8, 16, 32 pixels instead of n, n, n
 
 
@@ -105,6 +115,9 @@ def train(images, config, progress=None):
             loss_g = loss_g + config.latent_constraint * latent_loss(z_g, code_g, pixels)
         if config.pulling_away:
             loss_g = loss_g + config.pulling_away * pixels * pulling_away(code_g)
+        if config.diversity_floor:
+            shortfall = pairwise_distance(real) - pairwise_distance(fake_g)
+            loss_g = loss_g + config.diversity_floor * pixels * shortfall.clamp_min(0.0)
         optimise_g.zero_grad()
         loss_g.backward()
         optimise_g.step()
