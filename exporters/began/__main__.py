@@ -36,6 +36,7 @@ def train(args):
                             learning_rate=args.learning_rate, stall_window=args.stall_window,
                             pulling_away=args.pulling_away, pyramid=args.pyramid,
                             diversity_floor=args.diversity_floor,
+                            nearest_floor=args.nearest_floor,
                             latent_constraint=args.latent_constraint, seed=args.seed)
     other = next(name for name in sets if name != args.dataset)
     shipped = RunSpec(args.dataset, config)
@@ -107,6 +108,9 @@ def _parser():
     group.add_argument("--diversity-floor", type=float, default=defaults.diversity_floor,
                        help="weight of the generated batch's mean pairwise L1 distance below the "
                             "real batch's, on the generator (0: the paper's BEGAN)")
+    group.add_argument("--nearest-floor", type=float, default=defaults.nearest_floor,
+                       help="weight of each generated image's nearest-neighbour distance in its "
+                            "batch below the real batch's mean one (0: off)")
     group.add_argument("--pyramid", action=argparse.BooleanOptionalAction,
                        default=defaults.pyramid,
                        help="decoder widths 3n, 2n, n at 8, 16, 32 pixels (--no-pyramid: n, n, n)")

@@ -99,6 +99,14 @@ def pairwise_distance(images):
     return torch.cdist(flat, flat, p=1).sum() / (n * (n - 1) * flat.shape[1])
 
 
+def nearest_distances_in_batch(images):
+    """Per image: the per-pixel L1 distance to the nearest other image of its batch."""
+    flat = images.flatten(1)
+    distances = torch.cdist(flat, flat, p=1) / flat.shape[1]
+    mask = torch.eye(len(flat), dtype=torch.bool)
+    return distances.masked_fill(mask, float("inf")).min(dim=1).values
+
+
 def reconstruction_loss(images, reconstructions):
     """Per-image mean absolute error, the L of the paper (eta = 1)."""
     return (images - reconstructions).abs().flatten(1).mean(dim=1)

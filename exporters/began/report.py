@@ -149,6 +149,23 @@ def report_text(shipped, runs, sweep, grids, history):
 def _departures(config):
     """What the shipped training adds to the paper's BEGAN, and why, as report lines."""
     items = []
+    if config.get("nearest_floor"):
+        items.append(
+            f"- **A nearest-neighbour floor** on the generator's loss, weight "
+            f"{config['nearest_floor']}: 1,024 x mean_i max(0, nn(x) - nn_i(G(z))), where "
+            "nn_i is an image's per-pixel L1 distance to the nearest other image of its batch and "
+            "nn(x) the mean of that over the step's real batch. The paper's BEGAN, trained the "
+            "same way at this size (16 filters, 4,000 steps, one core), collapsed to one \"1\" "
+            "for nearly every latent (diversity 2.69 against 18.49 for real digits): the "
+            "equilibrium L(G(z)) = gamma L(x) is met by one easily reconstructed image as well "
+            "as by many, and nothing in BEGAN's losses pushes a small generator to spread out. "
+            "The floor is zero for a batch spread like a real one, so BEGAN's L, k_t and M are "
+            "unchanged, and neither network nor the served graphs change. Tried before it, same "
+            "seed: EBGAN's pulling-away term on the encoder's codes (weight 0.1; diversity 1.34 "
+            "at 1,000 steps, against 1.28 for the paper's losses: an untrained encoder's codes "
+            "all point one way, where that term has no gradient), and a floor on the batch's "
+            "*mean* pairwise distance (weight 1.0, 2,000 steps: diversity 16.67, but met by "
+            "about a third black images and the rest round blobs, with k_t at 0).")
     if config.get("diversity_floor"):
         items.append(
             f"- **A diversity floor** on the generator's loss, weight "

@@ -4,8 +4,8 @@ import torch
 
 from exporters.began import data
 from exporters.began.evaluation import mean_pairwise_distance, roc_auc
-from exporters.began.model import (Decoder, Discriminator, FrameScorer, pairwise_distance,
-                                   pulling_away)
+from exporters.began.model import (Decoder, Discriminator, FrameScorer,
+                                   nearest_distances_in_batch, pairwise_distance, pulling_away)
 from exporters.began.training import TrainingConfig, train
 
 TINY = TrainingConfig(steps=12, batch_size=8, hidden=8, filters=4, stall_window=4, snapshots=3,
@@ -85,6 +85,14 @@ def test_pairwise_distance_is_zero_for_a_collapsed_batch_and_the_mean_l1_otherwi
     assert pairwise_distance(torch.cat([black, white])).item() == pytest.approx(2.0)
     # Three images, two equal: pairs (a, a), (a, b), (a, b) -> 2 of 3 pairs at distance 2.
     assert pairwise_distance(torch.cat([black, black, white])).item() == pytest.approx(4 / 3)
+
+
+def test_nearest_distances_in_batch_find_each_images_closest_other_image():
+    black, white = -torch.ones(1, 1, 32, 32), torch.ones(1, 1, 32, 32)
+    grey = torch.zeros(1, 1, 32, 32)
+    # Two black images are each other's nearest (0); white's nearest is grey (1).
+    distances = nearest_distances_in_batch(torch.cat([black, black, white, grey]))
+    assert distances.tolist() == pytest.approx([0.0, 0.0, 1.0, 1.0])
 
 
 def test_the_diversity_floor_spreads_a_collapsed_generator(images):

@@ -13,12 +13,14 @@ discriminator barely pushed back on generated images, and the generator collapse
 Adam's steps do not depend on the scale of the losses, so only k_t and M see the difference.
 
 The paper's BEGAN, trained this way at this size (16 filters, 4,000 steps on one CPU core),
-collapsed to one "1" for nearly every latent. ``diversity_floor`` adds one term to the
-generator's loss: how far the generated batch's mean pairwise L1 distance falls short of the real
-batch's of the same step, ``pixels * max(0, d(x) - d(G(z)))``. It is zero once the samples spread
-as much as real images do, so it only acts against collapse and leaves BEGAN's losses, k_t and M
-as they are. ``pulling_away`` (EBGAN's term on the encoder's codes) and ``latent_constraint``
-(BEGAN-CS) are the alternatives tried; see report.md.
+collapsed to one "1" for nearly every latent. ``nearest_floor`` adds one term to the generator's
+loss: for each generated image, how far its L1 distance (per pixel) to the nearest other image
+of its batch falls short of the real batch's mean nearest-neighbour distance,
+``pixels * mean_i max(0, nn(x) - nn_i(G(z)))``. It is zero for a batch whose images are as far
+apart as real ones, so it acts only against collapse and leaves BEGAN's L, k_t and M as they are.
+The alternatives tried (see report.md): ``diversity_floor``, the same on the batch's mean pairwise
+distance (met by a mixture of black images and blobs), ``pulling_away`` (EBGAN's term on the
+encoder's codes) and ``latent_constraint`` (BEGAN-CS).
 
 Both networks use Adam; when the mean M of a window of steps is not below ``stall_ratio`` times
 the best earlier window, the learning rate is halved (the paper's decay "when M stalls").
@@ -30,14 +32,15 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from exporters.began.model import (Decoder, Discriminator, pairwise_distance, pulling_away,
+from exporters.began.model import (Decoder, Discriminator, nearest_distances_in_batch,
+                                   pairwise_distance, pulling_away,
                                    reconstruction_loss)
 
 
 @dataclass(frozen=True)
 class TrainingConfig:
     gamma: float = 0.5
-    steps: int = 2000
+    steps: int = 2500
     batch_size: int = 16  # the paper's
     hidden: int = 32  # latent z and the autoencoder's code h have the same size, as in the paper
     filters: int = 16
@@ -52,7 +55,8 @@ class TrainingConfig:
     seed: int = 0
     latent_constraint: float = 0.0  # BEGAN-CS's alpha; 0 is the paper's BEGAN
     pulling_away: float = 0.0  # EBGAN's pulling-away weight on the generator, per pixel
-    diversity_floor: float = 1.0  # weight of the generated batch's spread below the real one's
+    diversity_floor: float = 0.0  # weight of the generated batch's spread below the real one's
+    nearest_floor: float = 1.0  # weight of each sample's nearest-neighbour shortfall, see above
     pyramid: bool = False  # decoder widths 3n, 2n, n at 8, 16, 32 pixels instead of n, n, n
 
 
@@ -118,6 +122,10 @@ def train(images, config, progress=None):
         if config.diversity_floor:
             shortfall = pairwise_distance(real) - pairwise_distance(fake_g)
             loss_g = loss_g + config.diversity_floor * pixels * shortfall.clamp_min(0.0)
+        if config.nearest_floor:
+            target = nearest_distances_in_batch(real).mean()
+            shortfall = (target - nearest_distances_in_batch(fake_g)).clamp_min(0.0).mean()
+            loss_g = loss_g + config.nearest_floor * pixels * shortfall
         optimise_g.zero_grad()
         loss_g.backward()
         optimise_g.step()
