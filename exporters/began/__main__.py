@@ -97,7 +97,7 @@ def _parser():
     group.add_argument("--gamma", type=float, default=defaults.gamma)
     group.add_argument("--steps", type=int, default=defaults.steps)
     group.add_argument("--sweep-gammas", type=float, nargs="*", default=[0.3, 0.5, 0.7])
-    group.add_argument("--sweep-steps", type=int, default=1000)
+    group.add_argument("--sweep-steps", type=int, default=600)
     group.add_argument("--batch-size", type=int, default=defaults.batch_size)
     group.add_argument("--hidden", type=int, default=defaults.hidden)
     group.add_argument("--filters", type=int, default=defaults.filters)
