@@ -40,7 +40,7 @@ from exporters.began.model import (Decoder, Discriminator, nearest_distances_in_
 @dataclass(frozen=True)
 class TrainingConfig:
     gamma: float = 0.5
-    steps: int = 2500
+    steps: int = 3500
     batch_size: int = 16  # the paper's
     hidden: int = 32  # latent z and the autoencoder's code h have the same size, as in the paper
     filters: int = 16
