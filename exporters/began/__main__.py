@@ -34,7 +34,10 @@ def train(args):
     config = TrainingConfig(gamma=args.gamma, steps=args.steps, batch_size=args.batch_size,
                             hidden=args.hidden, filters=args.filters,
                             learning_rate=args.learning_rate, stall_window=args.stall_window,
-                            seed=args.seed)
+                            pulling_away=args.pulling_away, pyramid=args.pyramid,
+                            diversity_floor=args.diversity_floor,
+                            nearest_floor=args.nearest_floor,
+                            latent_constraint=args.latent_constraint, seed=args.seed)
     other = next(name for name in sets if name != args.dataset)
     shipped = RunSpec(args.dataset, config)
     short = replace(config, steps=args.sweep_steps)
@@ -48,6 +51,10 @@ def train(args):
         specs = specs[:1]
     elif args.only == "comparison":
         specs = [spec for spec in specs if spec.name != shipped.name]
+    elif args.only == "sweep":
+        specs = [spec for spec in specs[:-1] if spec.name != shipped.name]
+    elif args.only == "reverse":
+        specs = specs[-1:]
     write_shipped(args.work, shipped.name)
     for spec in specs:
         print(f"run {spec.name}: {spec.config.steps} steps", flush=True)
@@ -90,14 +97,28 @@ def _parser():
     group.add_argument("--gamma", type=float, default=defaults.gamma)
     group.add_argument("--steps", type=int, default=defaults.steps)
     group.add_argument("--sweep-gammas", type=float, nargs="*", default=[0.3, 0.5, 0.7])
-    group.add_argument("--sweep-steps", type=int, default=1000)
+    group.add_argument("--sweep-steps", type=int, default=600)
     group.add_argument("--batch-size", type=int, default=defaults.batch_size)
     group.add_argument("--hidden", type=int, default=defaults.hidden)
     group.add_argument("--filters", type=int, default=defaults.filters)
     group.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
     group.add_argument("--stall-window", type=int, default=defaults.stall_window)
-    group.add_argument("--only", choices=["shipped", "comparison"],
-                       help="train only these runs (two processes, one work dir, one core each)")
+    group.add_argument("--pulling-away", type=float, default=defaults.pulling_away,
+                       help="EBGAN's pulling-away weight on the generator (0: the paper's BEGAN)")
+    group.add_argument("--diversity-floor", type=float, default=defaults.diversity_floor,
+                       help="weight of the generated batch's mean pairwise L1 distance below the "
+                            "real batch's, on the generator (0: the paper's BEGAN)")
+    group.add_argument("--nearest-floor", type=float, default=defaults.nearest_floor,
+                       help="weight of each generated image's nearest-neighbour distance in its "
+                            "batch below the real batch's mean one (0: off)")
+    group.add_argument("--pyramid", action=argparse.BooleanOptionalAction,
+                       default=defaults.pyramid,
+                       help="decoder widths 3n, 2n, n at 8, 16, 32 pixels (--no-pyramid: n, n, n)")
+    group.add_argument("--latent-constraint", type=float, default=defaults.latent_constraint,
+                       help="BEGAN-CS's |z - Enc(G(z))| weight (0: off)")
+    group.add_argument("--only", choices=["shipped", "comparison", "sweep", "reverse"],
+                       help="train only these runs (several processes, one work dir): the shipped "
+                            "one, all others, the gamma sweep's, or the other data set's")
     return build_parser("python -m exporters.began", __doc__, DEFAULT_WORK_DIR, DEFAULT_OUT_DIR,
                         training, train_help="train the shipped BEGAN and the comparison runs",
                         export_help="write began-generator and began-discriminator versions")

@@ -19,22 +19,27 @@ def _block(channels_in, channels_out):
 
 
 class Decoder(nn.Module):
-    """h -> image in [-1, 1]-ish (no squashing: the L1 loss sets the range, as in the paper)."""
+    """h -> image in [-1, 1]-ish (no squashing: the L1 loss sets the range, as in the paper).
 
-    def __init__(self, hidden, filters):
+    ``pyramid``: the 8x8 and 16x16 blocks get 3 and 2 times ``filters`` channels (the encoder's
+    widths, mirrored) instead of the paper's constant width; the 32x32 block, where most of the
+    arithmetic is, keeps ``filters``."""
+
+    def __init__(self, hidden, filters, pyramid=False):
         super().__init__()
-        self.filters = filters
-        self.project = nn.Linear(hidden, filters * BASE_SIZE * BASE_SIZE)
-        self.block8 = nn.Sequential(*_block(filters, filters))
-        self.block16 = nn.Sequential(*_block(filters, filters))
-        self.block32 = nn.Sequential(*_block(filters, filters))
-        self.to_image = nn.Conv2d(filters, 1, 3, padding=1)
+        widths = (3 * filters, 2 * filters, filters) if pyramid else (filters,) * 3
+        self.widths = widths
+        self.project = nn.Linear(hidden, widths[0] * BASE_SIZE * BASE_SIZE)
+        self.block8 = nn.Sequential(*_block(widths[0], widths[0]))
+        self.block16 = nn.Sequential(*_block(widths[0], widths[1]))
+        self.block32 = nn.Sequential(*_block(widths[1], widths[2]))
+        self.to_image = nn.Conv2d(widths[2], 1, 3, padding=1)
 
     def forward(self, h):
-        x = self.project(h).view(-1, self.filters, BASE_SIZE, BASE_SIZE)
+        x = self.project(h).view(-1, self.widths[0], BASE_SIZE, BASE_SIZE)
         x = self.block8(x)
-        x = self.block16(upsample_nearest(x, self.filters, BASE_SIZE))
-        x = self.block32(upsample_nearest(x, self.filters, 2 * BASE_SIZE))
+        x = self.block16(upsample_nearest(x, self.widths[0], BASE_SIZE))
+        x = self.block32(upsample_nearest(x, self.widths[1], 2 * BASE_SIZE))
         return self.to_image(x)
 
 
@@ -69,13 +74,37 @@ class Encoder(nn.Module):
 class Discriminator(nn.Module):
     """The autoencoder: its reconstruction error is what BEGAN's losses compare."""
 
-    def __init__(self, hidden, filters):
+    def __init__(self, hidden, filters, pyramid=False):
         super().__init__()
         self.encoder = Encoder(hidden, filters)
-        self.decoder = Decoder(hidden, filters)
+        self.decoder = Decoder(hidden, filters, pyramid)
 
     def forward(self, image):
         return self.decoder(self.encoder(image))
+
+
+def pulling_away(codes):
+    """EBGAN's pulling-away term: the mean squared cosine similarity of a batch's codes, pairs of
+    distinct samples only. 0 when the codes are orthogonal, 1 when they all point one way."""
+    unit = codes / codes.norm(dim=1, keepdim=True).clamp_min(1e-8)
+    cosine = unit @ unit.t()
+    n = len(codes)
+    return ((cosine ** 2).sum() - n) / (n * (n - 1))
+
+
+def pairwise_distance(images):
+    """Mean per-pixel L1 distance over the distinct pairs of a batch: 0 for a collapsed batch."""
+    flat = images.flatten(1)
+    n = len(flat)
+    return torch.cdist(flat, flat, p=1).sum() / (n * (n - 1) * flat.shape[1])
+
+
+def nearest_distances_in_batch(images):
+    """Per image: the per-pixel L1 distance to the nearest other image of its batch."""
+    flat = images.flatten(1)
+    distances = torch.cdist(flat, flat, p=1) / flat.shape[1]
+    mask = torch.eye(len(flat), dtype=torch.bool)
+    return distances.masked_fill(mask, float("inf")).min(dim=1).values
 
 
 def reconstruction_loss(images, reconstructions):

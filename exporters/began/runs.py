@@ -119,8 +119,9 @@ def load_models(work_dir, name):
     """(generator, discriminator, config dict) in eval mode."""
     checkpoint = torch.load(Path(work_dir) / name / CHECKPOINT_FILE)
     config = checkpoint["config"]
-    generator = Decoder(config["hidden"], config["filters"])
-    discriminator = Discriminator(config["hidden"], config["filters"])
+    pyramid = config.get("pyramid", False)
+    generator = Decoder(config["hidden"], config["filters"], pyramid)
+    discriminator = Discriminator(config["hidden"], config["filters"], pyramid)
     generator.load_state_dict(checkpoint["generator"])
     discriminator.load_state_dict(checkpoint["discriminator"])
     return generator.eval(), discriminator.eval(), config

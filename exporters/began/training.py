@@ -12,6 +12,16 @@ steps. With the per-pixel mean (1/1024 of it) k_t stayed near 0.01 for 4,000 ste
 discriminator barely pushed back on generated images, and the generator collapsed to one stroke.
 Adam's steps do not depend on the scale of the losses, so only k_t and M see the difference.
 
+The paper's BEGAN, trained this way at this size (16 filters, 4,000 steps on one CPU core),
+collapsed to one "1" for nearly every latent. ``nearest_floor`` adds one term to the generator's
+loss: for each generated image, how far its L1 distance (per pixel) to the nearest other image
+of its batch falls short of the real batch's mean nearest-neighbour distance,
+``pixels * mean_i max(0, nn(x) - nn_i(G(z)))``. It is zero for a batch whose images are as far
+apart as real ones, so it acts only against collapse and leaves BEGAN's L, k_t and M as they are.
+The alternatives tried (see report.md): ``diversity_floor``, the same on the batch's mean pairwise
+distance (met by a mixture of black images and blobs), ``pulling_away`` (EBGAN's term on the
+encoder's codes) and ``latent_constraint`` (BEGAN-CS).
+
 Both networks use Adam; when the mean M of a window of steps is not below ``stall_ratio`` times
 the best earlier window, the learning rate is halved (the paper's decay "when M stalls").
 """
@@ -22,13 +32,15 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from exporters.began.model import Decoder, Discriminator, reconstruction_loss
+from exporters.began.model import (Decoder, Discriminator, nearest_distances_in_batch,
+                                   pairwise_distance, pulling_away,
+                                   reconstruction_loss)
 
 
 @dataclass(frozen=True)
 class TrainingConfig:
     gamma: float = 0.5
-    steps: int = 4000
+    steps: int = 3500
     batch_size: int = 16  # the paper's
     hidden: int = 32  # latent z and the autoencoder's code h have the same size, as in the paper
     filters: int = 16
@@ -41,6 +53,11 @@ class TrainingConfig:
     snapshots: int = 5  # sample grids kept along training, for the M plot
     snapshot_samples: int = 16
     seed: int = 0
+    latent_constraint: float = 0.0  # BEGAN-CS's alpha; 0 is the paper's BEGAN
+    pulling_away: float = 0.0  # EBGAN's pulling-away weight on the generator, per pixel
+    diversity_floor: float = 0.0  # weight of the generated batch's spread below the real one's
+    nearest_floor: float = 1.0  # weight of each sample's nearest-neighbour shortfall, see above
+    pyramid: bool = False  # decoder widths 3n, 2n, n at 8, 16, 32 pixels instead of n, n, n
 
 
 @dataclass
@@ -60,8 +77,8 @@ def train(images, config, progress=None):
     """``images``: float32 [n, 1, 32, 32] in [-1, 1]. Deterministic for a seed."""
     torch.manual_seed(config.seed)
     rng = torch.Generator().manual_seed(config.seed)
-    generator = Decoder(config.hidden, config.filters)
-    discriminator = Discriminator(config.hidden, config.filters)
+    generator = Decoder(config.hidden, config.filters, config.pyramid)
+    discriminator = Discriminator(config.hidden, config.filters, config.pyramid)
     optimise_g = torch.optim.Adam(generator.parameters(), config.learning_rate,
                                   betas=config.adam_betas)
     optimise_d = torch.optim.Adam(discriminator.parameters(), config.learning_rate,
@@ -85,15 +102,32 @@ def train(images, config, progress=None):
 
         loss_real = pixels * reconstruction_loss(real, discriminator(real)).mean()
         fake_d = generator(z_d).detach()
-        loss_fake_d = pixels * reconstruction_loss(fake_d, discriminator(fake_d)).mean()
+        code_d = discriminator.encoder(fake_d)
+        loss_fake_d = pixels * reconstruction_loss(fake_d, discriminator.decoder(code_d)).mean()
+        loss_d = loss_real - k * loss_fake_d
+        if config.latent_constraint:
+            loss_d = loss_d + config.latent_constraint * latent_loss(z_d, code_d, pixels)
         optimise_d.zero_grad()
-        (loss_real - k * loss_fake_d).backward()
+        loss_d.backward()
         optimise_d.step()
 
         fake_g = generator(z_g)
-        loss_fake = pixels * reconstruction_loss(fake_g, discriminator(fake_g)).mean()
+        code_g = discriminator.encoder(fake_g)
+        loss_fake = pixels * reconstruction_loss(fake_g, discriminator.decoder(code_g)).mean()
+        loss_g = loss_fake
+        if config.latent_constraint:
+            loss_g = loss_g + config.latent_constraint * latent_loss(z_g, code_g, pixels)
+        if config.pulling_away:
+            loss_g = loss_g + config.pulling_away * pixels * pulling_away(code_g)
+        if config.diversity_floor:
+            shortfall = pairwise_distance(real) - pairwise_distance(fake_g)
+            loss_g = loss_g + config.diversity_floor * pixels * shortfall.clamp_min(0.0)
+        if config.nearest_floor:
+            target = nearest_distances_in_batch(real).mean()
+            shortfall = (target - nearest_distances_in_batch(fake_g)).clamp_min(0.0).mean()
+            loss_g = loss_g + config.nearest_floor * pixels * shortfall
         optimise_g.zero_grad()
-        loss_fake.backward()
+        loss_g.backward()
         optimise_g.step()
 
         balance = config.gamma * loss_real.item() - loss_fake.item()
@@ -115,6 +149,11 @@ def train(images, config, progress=None):
     generator.eval()
     discriminator.eval()
     return Trained(generator, discriminator, history, snapshots, time.monotonic() - started)
+
+
+def latent_loss(z, code, pixels):
+    """BEGAN-CS's constraint |z - Enc(G(z))|, the mean over the code's entries scaled like L."""
+    return pixels * (z - code).abs().mean()
 
 
 def _generate(generator, z):
