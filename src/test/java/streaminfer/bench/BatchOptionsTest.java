@@ -18,7 +18,7 @@ class BatchOptionsTest {
   @Test
   void takesBatchingAndThreadsFromTheConfiguredPipelineOfTheFamily() {
     BatchOptions options = parse("--config", "streaminfer.yaml");
-    assertEquals(new BatchConfig(16, 5, 1024, 2), options.batchConfig("ssd"));
+    assertEquals(new BatchConfig(16, 5, 128, 2), options.batchConfig("ssd"));
     assertEquals(1, options.intraOpThreads("ssd"));
     assertEquals(new BatchConfig(64, 5, 1024, 1), options.batchConfig("dgex"));
   }
@@ -26,7 +26,7 @@ class BatchOptionsTest {
   @Test
   void aFlagOverridesTheConfiguredValue() {
     BatchOptions options = parse("--config", "streaminfer.yaml", "--max-batch-size", "8");
-    assertEquals(new BatchConfig(8, 5, 1024, 2), options.batchConfig("ssd"));
+    assertEquals(new BatchConfig(8, 5, 128, 2), options.batchConfig("ssd"));
   }
 
   @Test
