@@ -107,6 +107,13 @@ def nearest_distances_in_batch(images):
     return distances.masked_fill(mask, float("inf")).min(dim=1).values
 
 
+def nearest_shortfall(real, generated):
+    """mean_i max(0, nn(real) - nn_i(generated)), nn(real) the real batch's mean: zero once each
+    generated image is as far from its nearest batch neighbour as real images are on average."""
+    target = nearest_distances_in_batch(real).mean()
+    return (target - nearest_distances_in_batch(generated)).clamp_min(0.0).mean()
+
+
 def reconstruction_loss(images, reconstructions):
     """Per-image mean absolute error, the L of the paper (eta = 1)."""
     return (images - reconstructions).abs().flatten(1).mean(dim=1)

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,11 +17,11 @@ import streaminfer.ops.PipelineMetrics;
 import streaminfer.pipeline.Viewers;
 
 /**
- * The live dashboard on the ops port: the page ({@code /dashboard/}, static files on the class
- * path) and its server-sent events ({@code /dashboard/events}): {@code picture} (a stream's latest
- * picture with its shapes, at most {@code picturesPerSecond} per stream) and, every second, {@code
- * stats} (each pipeline's rates, lag, batch sizes and latency, each stream's answers per second and
- * latency, the latest dead letters).
+ * The live dashboard on the ops port: the page ({@code /dashboard/}, files on the class path served
+ * from memory) and its server-sent events ({@code /dashboard/events}): {@code picture} (a stream's
+ * latest picture with its shapes, at most {@code picturesPerSecond} per stream) and, every second,
+ * {@code stats} (each pipeline's rates, lag, batch sizes and latency, each stream's answers per
+ * second and latency, the latest dead letters).
  *
  * <p>Costs: pipeline meters are read once a second whatever happens; streams are counted and
  * pictures drawn only while a browser is connected (see {@link PipelineView}); memory is bounded
@@ -38,6 +37,7 @@ public final class Dashboard implements OpsRoutes {
   private final DashboardSettings settings;
   private final Clock clock;
   private final EventClients clients = new EventClients();
+  private final PageFiles page = new PageFiles();
   private final List<PipelineView> views = new ArrayList<>();
   private final List<PipelineHistory> histories = new ArrayList<>();
 
@@ -76,9 +76,7 @@ public final class Dashboard implements OpsRoutes {
               }
             });
     router.get(PATH + "/events").handler(this::connect);
-    router
-        .route(PATH + "/*")
-        .handler(StaticHandler.create("streaminfer/dashboard").setCachingEnabled(false));
+    router.get(PATH + "/*").handler(context -> page.serve(context, PATH));
     vertx.setPeriodic(1000, id -> everySecond());
     vertx.setPeriodic(1000L / settings.picturesPerSecond(), id -> sendNewPictures());
   }

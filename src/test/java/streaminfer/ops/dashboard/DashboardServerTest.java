@@ -1,5 +1,6 @@
 package streaminfer.ops.dashboard;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +76,63 @@ class DashboardServerTest {
     assertEquals(200, get("/dashboard/dashboard.js").statusCode());
     assertEquals(200, get("/metrics").statusCode());
     assertEquals(404, get("/nothing").statusCode());
+  }
+
+  @Test
+  void servesEachPageFileWithItsTypeAndNothingElse() throws Exception {
+    HttpResponse<String> style = get("/dashboard/dashboard.css");
+    assertEquals(200, style.statusCode());
+    assertTrue(style.headers().firstValue("content-type").orElse("").startsWith("text/css"));
+    assertEquals(get("/dashboard/").body(), get("/dashboard/index.html").body());
+    assertEquals(404, get("/dashboard/missing.js").statusCode());
+    assertEquals(404, get("/dashboard/%2e%2e/streaminfer/ops/OpsServer.class").statusCode());
+  }
+
+  @Test
+  void answersPageRequestsDuringShutdownWithoutAServerError() throws Exception {
+    Vertx closing = Vertx.vertx();
+    OpsServer other =
+        new OpsServer(
+            "127.0.0.1",
+            0,
+            registry,
+            List.of(),
+            List.of(),
+            List.of(new Dashboard(new DashboardSettings(true, 10, 4), clock)));
+    closing.deployVerticle(other).toCompletionStage().toCompletableFuture().get(10, SECONDS);
+    URI script = URI.create("http://127.0.0.1:" + other.actualPort() + "/dashboard/dashboard.js");
+    ConcurrentHashMap<Integer, Integer> statuses = new ConcurrentHashMap<>();
+    AtomicBoolean closed = new AtomicBoolean();
+    List<Thread> browsers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Thread browser =
+          new Thread(
+              () -> {
+                // Until the port refuses, or the close has returned.
+                while (!closed.get()) {
+                  try {
+                    int status =
+                        http.send(
+                                HttpRequest.newBuilder(script).timeout(WAIT).build(),
+                                HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
+                    statuses.merge(status, 1, Integer::sum);
+                  } catch (Exception refused) {
+                    return;
+                  }
+                }
+              });
+      browser.start();
+      browsers.add(browser);
+    }
+    Thread.sleep(200);
+    closing.close().toCompletionStage().toCompletableFuture().get(10, SECONDS);
+    closed.set(true);
+    for (Thread browser : browsers) {
+      browser.join(WAIT.toMillis());
+    }
+    assertTrue(statuses.getOrDefault(200, 0) > 0, statuses.toString());
+    assertEquals(Set.of(200), statuses.keySet(), "no status but 200: " + statuses);
   }
 
   @Test
