@@ -64,8 +64,10 @@ def test_discriminator_declares_its_threshold_and_preprocessing(shipped):
 
 def test_report_leads_with_a_grid_per_gamma_and_reports_both_ood_directions(shipped):
     report = (shipped / "report.md").read_text()
-    for gamma in ("0.3", "0.5", "0.7"):
-        assert f"gamma {gamma}" in report
+    for gamma in ("0.5", "0.75", "1.0"):
+        assert f"| gamma {gamma} |" in report and f"![mnist-gamma-{gamma}-3-steps]" in report
+    assert "![fashion-mnist-gamma-1.0-3-steps]" in report, "the reverse run's samples"
+    assert "k_t was above 0 in" in report and "L(G(z)) / L(x) averaged" in report
     assert report.index("![") < report.index("## M over training")
     assert "| mnist |" in report and "| fashion-mnist |" in report
     for figure in ("m_over_training.png", "interpolations.png", "nearest_training_images.png"):
