@@ -107,6 +107,12 @@ def nearest_distances_in_batch(images):
     return distances.masked_fill(mask, float("inf")).min(dim=1).values
 
 
+def spread_shortfall(real, generated):
+    """max(0, d(real) - d(generated)), d a batch's mean pairwise distance: zero once the
+    generated batch is as spread as the real one."""
+    return (pairwise_distance(real) - pairwise_distance(generated)).clamp_min(0.0)
+
+
 def nearest_shortfall(real, generated):
     """mean_i max(0, nn(real) - nn_i(generated)), nn(real) the real batch's mean: zero once each
     generated image is as far from its nearest batch neighbour as real images are on average."""

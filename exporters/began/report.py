@@ -41,10 +41,10 @@ def write_report(work_dir, out_dir):
     sweep = sorted((name for name, m in runs.items()
                     if m["dataset"] == dataset and name != shipped),
                    key=lambda name: runs[name]["config"]["gamma"])
-    # Runs on the other data set: the reverse out-of-distribution direction.
-    reverse = [name for name, m in runs.items() if m["dataset"] != dataset]
-    grids = {name: _write_grid(work_dir, name, out_dir) for name in [shipped, *sweep, *reverse]}
-    history = load_history(work_dir, shipped)
+    # Every run's samples: the shipped one, the sweep and the other data set's (reverse) runs.
+    grids = {name: _write_grid(work_dir, name, out_dir) for name in runs}
+    histories = {name: load_history(work_dir, name) for name in [shipped, *sweep]}
+    history = histories[shipped]
     _plot_m(history, out_dir / M_FIGURE)
     snapshots = history["snapshots"]  # [step, sample, 1, h, w]: one column per step
     _save_png(_tile(snapshots.swapaxes(0, 1).reshape(-1, *snapshots.shape[2:]), len(snapshots)),
@@ -55,7 +55,7 @@ def write_report(work_dir, out_dir):
     _save_png(_interpolations(generator, config["hidden"]), out_dir / INTERPOLATION_FIGURE)
     path = out_dir / REPORT_FILE
     window = runs[shipped]["config"]["stall_window"]
-    balance = {name: _equilibrium(load_history(work_dir, name), window) for name in [shipped, *sweep]}
+    balance = {name: _equilibrium(run_history, window) for name, run_history in histories.items()}
     path.write_text(report_text(shipped, runs, sweep, grids, history, balance))
     return path
 
@@ -67,6 +67,7 @@ def report_text(shipped, runs, sweep, grids, history, balance):
     config = main["config"]
     dataset = main["dataset"]
     sweep_steps = runs[sweep[0]]["config"]["steps"] if sweep else "-"
+    # Runs on the other data set: the reverse out-of-distribution direction.
     reverse = [name for name in runs if runs[name]["dataset"] != dataset]
     lines = [
         f"# BEGAN on {dataset}: generator and auto-encoding discriminator",
@@ -116,7 +117,7 @@ def report_text(shipped, runs, sweep, grids, history, balance):
               f"({runs[name]['nearest_train_distance_real_median']:.2f})"]
              for name in [shipped, *sweep]]),
         _claims(runs, shipped, sweep),
-        *_verdict(runs, shipped, sweep, history, balance[shipped]),
+        *_verdict(runs, shipped, sweep, reverse, history, balance[shipped]),
         "",
         "Samples (top) and their nearest training images (bottom):",
         "",
@@ -168,7 +169,7 @@ def report_text(shipped, runs, sweep, grids, history, balance):
     return "\n".join(lines) + "\n"
 
 
-def _verdict(runs, shipped, sweep, history, balance):
+def _verdict(runs, shipped, sweep, reverse, history, balance):
     """What reproduced and what did not, in plain words, from the numbers and the grids."""
     main = runs[shipped]
     window = main["config"]["stall_window"]
@@ -176,7 +177,6 @@ def _verdict(runs, shipped, sweep, history, balance):
     diversity = [runs[name]["diversity_samples"] for name in sweep]
     gammas = [runs[name]["config"]["gamma"] for name in sweep]
     rises = all(a < b for a, b in zip(diversity, diversity[1:]))
-    reverse = [name for name in runs if runs[name]["dataset"] != main["dataset"]]
     return [
         "",
         "### What reproduced and what did not",

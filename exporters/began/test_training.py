@@ -6,7 +6,7 @@ from exporters.began import data
 from exporters.began.evaluation import mean_pairwise_distance, roc_auc
 from exporters.began.model import (Decoder, Discriminator, FrameScorer,
                                    nearest_distances_in_batch, nearest_shortfall,
-                                   pairwise_distance, pulling_away)
+                                   pairwise_distance, pulling_away, spread_shortfall)
 from exporters.began.training import TrainingConfig, train
 
 TINY = TrainingConfig(steps=12, batch_size=8, hidden=8, filters=4, stall_window=4, snapshots=3,
@@ -96,12 +96,8 @@ def test_nearest_distances_in_batch_find_each_images_closest_other_image():
     assert distances.tolist() == pytest.approx([0.0, 0.0, 1.0, 1.0])
 
 
-def _batch_mean_shortfall(real, generated):
-    return (pairwise_distance(real) - pairwise_distance(generated)).clamp_min(0.0)
-
-
 @pytest.mark.parametrize("shortfall, spread", [
-    (_batch_mean_shortfall, pairwise_distance),
+    (spread_shortfall, pairwise_distance),
     (nearest_shortfall, lambda batch: nearest_distances_in_batch(batch).mean()),
 ], ids=["batch mean distance", "nearest-neighbour distance"])
 def test_a_diversity_floor_spreads_a_collapsed_generator(images, shortfall, spread):

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from exporters.began.model import (Decoder, Discriminator, nearest_shortfall,
-                                   pairwise_distance, pulling_away, reconstruction_loss)
+from exporters.began.model import (Decoder, Discriminator, nearest_shortfall, pulling_away,
+                                   reconstruction_loss, spread_shortfall)
 
 
 @dataclass(frozen=True)
@@ -124,8 +124,7 @@ def train(images, config, progress=None):
         if config.pulling_away:
             loss_g = loss_g + config.pulling_away * pixels * pulling_away(code_g)
         if config.diversity_floor:
-            shortfall = pairwise_distance(real) - pairwise_distance(fake_g)
-            loss_g = loss_g + config.diversity_floor * pixels * shortfall.clamp_min(0.0)
+            loss_g = loss_g + config.diversity_floor * pixels * spread_shortfall(real, fake_g)
         if config.nearest_floor:
             loss_g = loss_g + config.nearest_floor * pixels * nearest_shortfall(real, fake_g)
         optimise_g.zero_grad()
